@@ -1,0 +1,178 @@
+"""The source article as text: page furniture and scraping debris removed, split into sentences.
+
+Every excerpt in the knowledge base is located here, so the bot can cite the line it comes from
+and refuse any quote the article does not contain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Curly quotes are mapped one character to one character so that offsets in the normalised text
+# are offsets in the display text too.
+_QUOTE_MAP = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"'})
+_WHITESPACE = re.compile(r"\s+")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘'])")
+# What a publisher's ticker widget leaves glued to a name ("NVIDIANVDA--"): an upper-case symbol
+# and two dashes. Listed debris is removed; anything else of this shape is reported to the admin.
+_TICKER_SHAPE = re.compile(r"[A-Z]{2,5}--")
+
+
+def collapse_whitespace(text: str) -> str:
+    """Fold every run of whitespace into one space and trim the ends."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def straighten_quotes(text: str) -> str:
+    """Map curly quotes and apostrophes to straight ones, keeping the length."""
+    return text.translate(_QUOTE_MAP)
+
+
+def normalise_excerpt(text: str, debris: tuple[str, ...] = ()) -> str:
+    """The form in which excerpts and the article are compared."""
+    for piece in debris:
+        text = text.replace(piece, "")
+    return straighten_quotes(collapse_whitespace(text))
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One content line of the article: `line` is its 1-based line number in the source file."""
+
+    line: int
+    text: str  # debris removed, whitespace folded, quotes as published
+    normalised: str  # same length as `text`, quotes straightened
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a paragraph, by offsets into that paragraph."""
+
+    line: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an excerpt stands in the article."""
+
+    line: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """The article's content lines, with the furniture after `body_ends_before` cut off."""
+
+    paragraphs: tuple[Paragraph, ...]
+    sentences: tuple[Sentence, ...]
+    debris: tuple[str, ...]
+
+    def locate(self, excerpt: str) -> Location | None:
+        """Find an excerpt, after normalisation, within a single paragraph."""
+        needle = normalise_excerpt(excerpt, self.debris)
+        if not needle:
+            return None
+        for paragraph in self.paragraphs:
+            start = paragraph.normalised.find(needle)
+            if start >= 0:
+                return Location(paragraph.line, start, start + len(needle))
+        return None
+
+    def is_quoted(self, location: Location) -> bool:
+        """True when the located text lies inside one pair of double quotes in the article."""
+        paragraph = self.paragraph(location.line)
+        opening = None
+        for index, char in enumerate(paragraph.normalised):
+            if char != '"':
+                continue
+            if opening is None:
+                opening = index
+                continue
+            if opening < location.start and location.end <= index:
+                return True
+            opening = None
+        return False
+
+    def paragraph(self, line: int) -> Paragraph:
+        """The paragraph at a source line."""
+        for paragraph in self.paragraphs:
+            if paragraph.line == line:
+                return paragraph
+        raise KeyError(line)
+
+    def display(self, location: Location) -> str:
+        """The located text as the article prints it (curly quotes kept, debris gone)."""
+        return self.paragraph(location.line).text[location.start : location.end]
+
+    def sentences_at(self, location: Location) -> tuple[Sentence, ...]:
+        """The sentences an excerpt overlaps."""
+        return tuple(
+            sentence
+            for sentence in self.sentences
+            if sentence.line == location.line
+            and sentence.start < location.end
+            and location.start < sentence.end
+        )
+
+    @property
+    def title(self) -> str:
+        """The first content line, which is the headline."""
+        return self.paragraphs[0].text if self.paragraphs else ""
+
+
+class ArticleFormatError(ValueError):
+    """The article text cannot be cut as its knowledge file says."""
+
+
+def parse_article(raw: str, body_ends_before: str, debris: tuple[str, ...]) -> ArticleText:
+    """Cut the article at its furniture, remove debris and split it into sentences."""
+    marker = collapse_whitespace(body_ends_before)
+    paragraphs: list[Paragraph] = []
+    found_marker = not marker
+    for number, line in enumerate(raw.splitlines(), start=1):
+        text = collapse_whitespace(_remove_debris(line, debris))
+        if marker and collapse_whitespace(line).startswith(marker):
+            found_marker = True
+            break
+        if text:
+            paragraphs.append(Paragraph(number, text, straighten_quotes(text)))
+    if not found_marker:
+        raise ArticleFormatError(f"no line of the article starts with {body_ends_before!r}")
+    leftover = [
+        (paragraph.line, match.group())
+        for paragraph in paragraphs
+        for match in _TICKER_SHAPE.finditer(paragraph.text)
+    ]
+    if leftover:
+        line, piece = leftover[0]
+        raise ArticleFormatError(
+            f"line {line} still holds {piece!r}, which looks like ticker debris; "
+            "add it to the article's debris list"
+        )
+    sentences = tuple(s for p in paragraphs for s in _split_sentences(p))
+    return ArticleText(tuple(paragraphs), sentences, debris)
+
+
+def _remove_debris(line: str, debris: tuple[str, ...]) -> str:
+    for piece in debris:
+        line = line.replace(piece, "")
+    return line
+
+
+def _split_sentences(paragraph: Paragraph) -> list[Sentence]:
+    sentences = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(paragraph.normalised):
+        sentences.append(_sentence(paragraph, start, match.start()))
+        start = match.end()
+    sentences.append(_sentence(paragraph, start, len(paragraph.text)))
+    return sentences
+
+
+def _sentence(paragraph: Paragraph, start: int, end: int) -> Sentence:
+    return Sentence(paragraph.line, start, end, paragraph.text[start:end])

@@ -1,0 +1,153 @@
+"""The `briefbot` command line: the Discord bot, the offline console, `ask` and `check`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.engine import Engine
+from bot.loader import KnowledgeLoadError, load_knowledge
+from bot.provenance import coverage
+from bot.render_text import render_text
+from bot.settings import Settings, SettingsError
+from bot.store import KnowledgeStore
+
+EXIT_OK, EXIT_NOT_OK, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `briefbot` command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"briefbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.knowledge:
+        settings = _with_knowledge(settings, args.knowledge)
+    command = args.command or ("run" if settings.token else "console")
+    if command == "check":
+        return check(settings.knowledge_dir, sys.stdout)
+    if command == "run":
+        from bot.discordbot.runner import run_bot  # discord.py loads only when it is needed
+
+        return run_bot(settings)
+    try:
+        store = KnowledgeStore.open(settings.knowledge_dir)
+    except KnowledgeLoadError as error:
+        print(f"briefbot: the knowledge in {settings.knowledge_dir} is broken:", file=sys.stderr)
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE
+    engine = Engine(store, settings.prefix)
+    if command == "ask":
+        return ask(engine, args.lines, args.json, sys.stdout)
+    if args.command is None:
+        print("No DISCORD_TOKEN is set, so briefbot starts the offline console.", file=sys.stderr)
+    return console(engine, store, sys.stdin, sys.stdout)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--knowledge", metavar="DIR", help="knowledge directory (default: $BRIEFBOT_KNOWLEDGE or the shipped one)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="briefbot",
+        description="Briefs people on a news article. With no command: the Discord bot when "
+        "DISCORD_TOKEN is set, otherwise the offline console.",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", parents=[common], help="run the Discord bot (needs DISCORD_TOKEN)")
+    commands.add_parser("console", parents=[common], help="chat with the bot offline")
+    ask_parser = commands.add_parser("ask", parents=[common], help="answer chat lines and exit")
+    ask_parser.add_argument("lines", nargs="+", metavar="COMMAND", help='a chat line, such as "!product RTX Pro"')
+    ask_parser.add_argument("--json", action="store_true", help="print one JSON array of replies")
+    commands.add_parser("check", parents=[common], help="validate the knowledge and report provenance")
+    return parser
+
+
+def _with_knowledge(settings: Settings, directory: str) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, knowledge_dir=Path(directory).expanduser())
+
+
+def ask(engine: Engine, lines: Sequence[str], as_json: bool, out: TextIO) -> int:
+    """Answer each chat line; 0 when every reply answered, 1 when any did not."""
+    results = []
+    for line in lines:
+        reply = engine.handle(line, require_prefix=False)
+        if reply is None:
+            results.append({"command": line, "ok": False, "status": "usage", "text": "Type a command, such as !help."})
+            continue
+        text = render_text(reply, engine.prefix)
+        results.append({"command": line, "ok": reply.ok, "status": reply.status.value, "title": reply.title, "text": text})
+    if as_json:
+        json.dump(results, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write("\n\n".join(f"{engine.prefix if not r['command'].startswith(engine.prefix) else ''}{r['command']}\n{r['text']}" if len(lines) > 1 else r["text"] for r in results) + "\n")
+    return EXIT_OK if all(r["ok"] for r in results) else EXIT_NOT_OK
+
+
+def console(engine: Engine, store: KnowledgeStore, stdin: TextIO, out: TextIO) -> int:
+    """Chat with the engine: a prompt with history on a terminal, one reply per line otherwise."""
+    interactive = stdin.isatty() and out.isatty()
+    if interactive:
+        import readline  # noqa: F401 - importing it gives input() line editing and history
+
+        out.write(f"briefbot console: type {engine.prefix}help, {engine.prefix}reload or quit.\n")
+    while True:
+        try:
+            line = input("briefbot> ") if interactive else stdin.readline()
+        except (EOFError, KeyboardInterrupt):
+            out.write("\n")
+            return EXIT_OK
+        if not interactive and not line:
+            return EXIT_OK
+        line = line.strip()
+        if not line:
+            continue
+        if line.casefold() in ("quit", "exit", f"{engine.prefix}quit"):
+            return EXIT_OK
+        if line.casefold() in ("reload", f"{engine.prefix}reload"):
+            outcome = store.reload("console")
+            out.write(outcome.summary() + "\n" + "".join(f"  {e}\n" for e in outcome.errors) + "\n")
+            continue
+        reply = engine.handle(line, require_prefix=False)
+        if reply is not None:
+            out.write(render_text(reply, engine.prefix) + "\n\n")
+            out.flush()
+
+
+def check(directory: Path, out: TextIO) -> int:
+    """Validate a knowledge directory and report how much of each article it cites."""
+    try:
+        knowledge = load_knowledge(directory)
+    except KnowledgeLoadError as error:
+        for problem in error.errors:
+            out.write(f"{problem}\n")
+        out.write(f"\n{len(error.errors)} error(s) in {directory}.\n")
+        return EXIT_NOT_OK
+    counts: dict[str, int] = {}
+    for entry in knowledge.entries.values():
+        counts[entry.kind.value] = counts.get(entry.kind.value, 0) + 1
+    direct = sum(statement.direct for statement in knowledge.statements)
+    out.write(f"{directory}: no errors.\n")
+    out.write(
+        f"{len(knowledge.entries)} entries ({', '.join(f'{n} {k}' for k, n in counts.items())}); "
+        f"{len(knowledge.statements)} statements ({direct} direct, {len(knowledge.statements) - direct} reported).\n"
+    )
+    for report in coverage(knowledge):
+        out.write(
+            f"Provenance of {report.article.source}: {len(report.cited)} of {report.total} content "
+            f"sentences cited ({report.percent:.1f}%).\n"
+        )
+        for sentence in report.uncited:
+            out.write(f"  not cited, line {sentence.line}: {sentence.text}\n")
+    return EXIT_OK

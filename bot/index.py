@@ -1,0 +1,62 @@
+"""Everything derived from a knowledge base to answer quickly: name matcher and search indexes.
+
+Built once per load, off to the side, so a reload swaps in a complete index or nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.knowledge import Entry, Kind, KnowledgeBase, Statement
+from bot.matching import NameMatcher
+from bot.search import Document, SearchIndex
+
+
+@dataclass(frozen=True)
+class SentenceKey:
+    """Identifies one sentence of one article in search results."""
+
+    article_id: str
+    position: int
+
+
+@dataclass(frozen=True)
+class KnowledgeIndex:
+    """A knowledge base together with the indexes built from it."""
+
+    knowledge: KnowledgeBase
+    names: NameMatcher
+    text: SearchIndex  # entries and article sentences
+    statements: SearchIndex  # statement texts only, for `quote` by words
+
+    @classmethod
+    def build(cls, knowledge: KnowledgeBase) -> KnowledgeIndex:
+        """Index a validated knowledge base."""
+        documents = [
+            Document(entry.id, " ".join(entry.names), entry.summary)
+            for entry in knowledge.entries.values()
+        ]
+        for article in knowledge.articles:
+            documents += [
+                Document(SentenceKey(article.id, position), "", sentence.text)
+                for position, sentence in enumerate(article.text.sentences)
+            ]
+        text = SearchIndex(documents)
+        names = NameMatcher(
+            {entry.id: entry.names for entry in knowledge.entries.values()},
+            text.vocabulary,
+        )
+        statements = SearchIndex(Document(s.id, "", s.text) for s in knowledge.statements)
+        return cls(knowledge, names, text, statements)
+
+    def entry(self, entry_id: str) -> Entry:
+        """The entry with this id."""
+        return self.knowledge.entries[entry_id]
+
+    def keys_of(self, kind: Kind) -> list[str]:
+        """Ids of every entry of a kind."""
+        return [entry.id for entry in self.knowledge.of_kind(kind)]
+
+    def statement(self, statement_id: str) -> Statement:
+        """The statement with this id."""
+        return next(s for s in self.knowledge.statements if s.id == statement_id)

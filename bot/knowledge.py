@@ -1,0 +1,147 @@
+"""The knowledge base as plain, immutable data: articles, entries, statements and their sources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from bot.article import ArticleText, Location
+
+
+class Kind(StrEnum):
+    """What an entry is; each kind has its own command."""
+
+    PRODUCT = "product"
+    ORGANISATION = "organisation"
+    PERSON = "person"
+    TOPIC = "topic"
+    FIGURE = "figure"
+
+    @property
+    def label(self) -> str:
+        """How the kind reads in a sentence."""
+        return {
+            Kind.ORGANISATION: "company or organisation",
+            Kind.FIGURE: "key figure",
+        }.get(self, self.value)
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A verbatim piece of an article and where it stands."""
+
+    article_id: str
+    text: str  # as the article prints it
+    location: Location
+
+    @property
+    def line(self) -> int:
+        """The source line the excerpt is on."""
+        return self.location.line
+
+
+@dataclass(frozen=True)
+class Point:
+    """A briefing or context point written for readers, backed by excerpts."""
+
+    text: str
+    sources: tuple[Excerpt, ...]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source article and what the knowledge file says about it as a whole."""
+
+    id: str
+    title: str
+    source: str  # the source file, relative to the project, as shown to users
+    text: ArticleText
+    context: tuple[Point, ...]
+    briefing: tuple[Point, ...]
+    knowledge_file: Path
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A product, organisation, person, topic or key figure the article covers."""
+
+    id: str
+    kind: Kind
+    name: str
+    aliases: tuple[str, ...]
+    summary: str
+    related: tuple[str, ...]
+    sources: tuple[Excerpt, ...]
+    article_id: str
+    value: str | None = None  # figures only: the number as the article gives it
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The display name first, then every alias."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Something the article attributes to a speaker, in the article's own words."""
+
+    id: str
+    speaker: str  # entry id of a person
+    excerpt: Excerpt
+    direct: bool  # inside quotation marks in the article; otherwise reported speech
+    about: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """The statement as the article prints it."""
+        return self.excerpt.text
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything loaded from one knowledge directory, validated and ready to answer from."""
+
+    articles: tuple[Article, ...]
+    entries: Mapping[str, Entry]
+    statements: tuple[Statement, ...]
+    directory: Path
+    loaded_at: datetime = field(compare=False)
+
+    def article(self, article_id: str) -> Article:
+        """The article with this id."""
+        return next(article for article in self.articles if article.id == article_id)
+
+    def of_kind(self, kind: Kind) -> list[Entry]:
+        """Entries of one kind, in file order."""
+        return [entry for entry in self.entries.values() if entry.kind is kind]
+
+    def statements_about(self, entry: Entry) -> list[Statement]:
+        """Statements about an entry, by it, or naming it."""
+        return [
+            statement
+            for statement in self.statements
+            if entry.id in statement.about
+            or statement.speaker == entry.id
+            or _names_in(entry, statement.text)
+        ]
+
+
+def _names_in(entry: Entry, text: str) -> bool:
+    """Whether the text names the entry as a whole word (long names only, to avoid noise)."""
+    lowered = text.casefold()
+    for name in entry.names:
+        needle = name.casefold()
+        if len(needle) < 3:
+            continue
+        start = lowered.find(needle)
+        while start >= 0:
+            before = lowered[start - 1] if start else " "
+            end = start + len(needle)
+            after = lowered[end] if end < len(lowered) else " "
+            if not before.isalnum() and not after.isalnum():
+                return True
+            start = lowered.find(needle, start + 1)
+    return False

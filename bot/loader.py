@@ -1,0 +1,528 @@
+"""Loading a knowledge directory: read every file, validate all of it, build a KnowledgeBase.
+
+Validation collects every error it can find, each naming the file, line and field, so an admin
+fixes a broken edit in one pass. Nothing half-valid is ever returned.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from bot.article import (
+    ArticleFormatError,
+    ArticleText,
+    normalise_excerpt,
+    parse_article,
+)
+from bot.knowledge import Article, Entry, Excerpt, Kind, KnowledgeBase, Point, Statement
+from bot.matching import normalise_name
+from bot.yaml_source import Path_, YamlDocument, YamlFileError, parse_yaml
+
+SCHEMA_FILE = Path(__file__).resolve().parent / "knowledge.schema.json"
+MAX_FILE_BYTES = 1_000_000  # a real knowledge file is tens of kilobytes
+MAX_ARTICLE_BYTES = 1_000_000
+MAX_FILES = 100
+KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class KnowledgeError:
+    """One thing wrong with the knowledge, located as precisely as possible."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class KnowledgeLoadError(Exception):
+    """The knowledge directory failed validation; `errors` holds every problem found."""
+
+    def __init__(self, errors: list[KnowledgeError]) -> None:
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = errors
+
+
+def load_knowledge(directory: Path) -> KnowledgeBase:
+    """Read, validate and index a knowledge directory, or raise KnowledgeLoadError."""
+    directory = Path(directory)
+    errors: list[KnowledgeError] = []
+    files = _knowledge_files(directory, errors)
+    builder = _Builder(directory, errors)
+    for path in files:
+        builder.add_file(path)
+    builder.check_references()
+    if errors:
+        raise KnowledgeLoadError(errors)
+    return KnowledgeBase(
+        articles=tuple(builder.articles),
+        entries=dict(builder.entries),
+        statements=tuple(builder.statements),
+        directory=directory,
+        loaded_at=datetime.now(UTC),
+    )
+
+
+def _knowledge_files(directory: Path, errors: list[KnowledgeError]) -> list[Path]:
+    shown = str(directory)
+    try:
+        if not directory.is_dir():
+            errors.append(
+                KnowledgeError(
+                    shown,
+                    None,
+                    "",
+                    "is not a directory; point BRIEFBOT_KNOWLEDGE or --knowledge at the knowledge folder",
+                )
+            )
+            return []
+        files = sorted(p for p in directory.iterdir() if p.suffix in KNOWLEDGE_SUFFIXES)
+    except OSError as error:
+        errors.append(
+            KnowledgeError(shown, None, "", f"cannot be read ({error.strerror or error})")
+        )
+        return []
+    if not files:
+        errors.append(KnowledgeError(shown, None, "", "holds no .yaml knowledge file"))
+    elif len(files) > MAX_FILES:
+        errors.append(
+            KnowledgeError(
+                shown,
+                None,
+                "",
+                f"holds {len(files)} knowledge files; the limit is {MAX_FILES}",
+            )
+        )
+        return []
+    return files
+
+
+def read_text_capped(path: Path, limit: int) -> str:
+    """Read a UTF-8 text file of at most `limit` bytes; raise YamlFileError otherwise."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise YamlFileError(f"cannot be read ({error.strerror or error})") from None
+    if len(data) > limit:
+        raise YamlFileError(f"is larger than {limit:,} bytes; no knowledge file needs to be")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise YamlFileError(
+            f"is not UTF-8 text (byte {error.start}); save it as UTF-8", line
+        ) from None
+
+
+@cache
+def _schema_validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+
+
+class _Builder:
+    """Accumulates articles, entries and statements across files, recording errors as it goes."""
+
+    def __init__(self, directory: Path, errors: list[KnowledgeError]) -> None:
+        self.directory = directory
+        self.errors = errors
+        self.articles: list[Article] = []
+        self.entries: dict[str, Entry] = {}
+        self.statements: list[Statement] = []
+        # Where each entry and statement was declared, for reference errors found later.
+        self.places: dict[str, tuple[str, YamlDocument, Path_]] = {}
+        self.references: list[tuple[str, YamlDocument, Path_, str, set[Kind] | None]] = []
+        self.aliases: dict[tuple[Kind, str], str] = {}
+
+    def error(self, file: str, doc: YamlDocument | None, path: Path_, message: str) -> None:
+        line = doc.line_of(path) if doc else None
+        self.errors.append(KnowledgeError(file, line, _field_name(path, doc), message))
+
+    def add_file(self, path: Path) -> None:
+        shown = _shown(path)
+        try:
+            doc = parse_yaml(read_text_capped(path, MAX_FILE_BYTES))
+        except YamlFileError as error:
+            self.errors.append(KnowledgeError(shown, error.line, "", error.message))
+            return
+        schema_errors = sorted(
+            _schema_validator().iter_errors(doc.data),
+            key=lambda e: list(map(str, e.absolute_path)),
+        )
+        for error in schema_errors:
+            field_path, message = _explain(error)
+            self.error(shown, doc, field_path, message)
+        if schema_errors:
+            return
+        article = self._article(path, shown, doc)
+        if article is None:
+            return
+        self.articles.append(article)
+        for index, raw in enumerate(doc.data["entries"]):
+            self._entry(article, shown, doc, ("entries", index), raw)
+        for index, raw in enumerate(doc.data["statements"]):
+            self._statement(article, shown, doc, ("statements", index), raw)
+
+    def _article(self, path: Path, shown: str, doc: YamlDocument) -> Article | None:
+        raw = doc.data["article"]
+        if any(article.id == raw["id"] for article in self.articles):
+            self.error(
+                shown,
+                doc,
+                ("article", "id"),
+                f"another file already has the article id '{raw['id']}'",
+            )
+            return None
+        text = self._article_text(path, shown, doc, raw)
+        if text is None:
+            return None
+        if normalise_excerpt(raw["title"], text.debris) != text.paragraphs[0].normalised:
+            self.error(
+                shown,
+                doc,
+                ("article", "title"),
+                "does not match the first line of the article; copy the headline exactly",
+            )
+        article_id = raw["id"]
+
+        def points(key: str) -> tuple[Point, ...]:
+            return tuple(
+                Point(
+                    point["text"],
+                    self._excerpts(
+                        article_id,
+                        text,
+                        shown,
+                        doc,
+                        ("article", key, i, "sources"),
+                        point["sources"],
+                    ),
+                )
+                for i, point in enumerate(raw.get(key, ()))
+            )
+
+        source = raw["source"]
+        return Article(
+            article_id,
+            text.title,
+            _shown(path.parent / source),
+            text,
+            points("context"),
+            points("briefing"),
+            path,
+        )
+
+    def _article_text(
+        self, path: Path, shown: str, doc: YamlDocument, raw: dict[str, Any]
+    ) -> ArticleText | None:
+        source_path = path.parent / raw["source"]
+        try:
+            body = read_text_capped(source_path, MAX_ARTICLE_BYTES)
+        except YamlFileError as error:
+            self.error(
+                shown,
+                doc,
+                ("article", "source"),
+                f"the article file {_shown(source_path)} {error.message}",
+            )
+            return None
+        try:
+            text = parse_article(body, raw["body_ends_before"], tuple(raw.get("debris", ())))
+        except ArticleFormatError as error:
+            field = "body_ends_before" if "starts with" in str(error) else "debris"
+            self.error(shown, doc, ("article", field), f"{error}")
+            return None
+        if not text.paragraphs:
+            self.error(
+                shown,
+                doc,
+                ("article", "source"),
+                "the article has no text before body_ends_before",
+            )
+            return None
+        return text
+
+    def _excerpts(
+        self,
+        article_id: str,
+        text: ArticleText,
+        shown: str,
+        doc: YamlDocument,
+        path: Path_,
+        raw: list[str],
+    ) -> tuple[Excerpt, ...]:
+        found = []
+        for index, excerpt in enumerate(raw):
+            location = text.locate(excerpt)
+            if location is None:
+                self.error(
+                    shown,
+                    doc,
+                    (*path, index),
+                    f"{_short(excerpt)} is not in the article; copy the article's words exactly",
+                )
+                continue
+            found.append(Excerpt(article_id, text.display(location), location))
+        return tuple(found)
+
+    def _declare(self, item_id: str, shown: str, doc: YamlDocument, path: Path_) -> bool:
+        if item_id in self.places:
+            other_file, other_doc, other_path = self.places[item_id]
+            other_line = other_doc.line_of(other_path)
+            self.error(
+                shown,
+                doc,
+                (*path, "id"),
+                f"the id '{item_id}' is already used at {other_file}:{other_line}; ids must be unique",
+            )
+            return False
+        self.places[item_id] = (shown, doc, path)
+        return True
+
+    def _entry(
+        self,
+        article: Article,
+        shown: str,
+        doc: YamlDocument,
+        path: Path_,
+        raw: dict[str, Any],
+    ) -> None:
+        if not self._declare(raw["id"], shown, doc, path):
+            return
+        kind = Kind(raw["kind"])
+        aliases = tuple(raw["aliases"])
+        self._check_names(kind, raw["id"], (raw["name"], *aliases), shown, doc, path)
+        for index, related in enumerate(raw["related"]):
+            self.references.append((shown, doc, (*path, "related", index), related, None))
+        sources = self._excerpts(
+            article.id, article.text, shown, doc, (*path, "sources"), raw["sources"]
+        )
+        self.entries[raw["id"]] = Entry(
+            raw["id"],
+            kind,
+            raw["name"],
+            aliases,
+            raw["summary"],
+            tuple(raw["related"]),
+            sources,
+            article.id,
+            raw.get("value"),
+        )
+
+    def _check_names(
+        self,
+        kind: Kind,
+        entry_id: str,
+        names: tuple[str, ...],
+        shown: str,
+        doc: YamlDocument,
+        path: Path_,
+    ) -> None:
+        seen_here: set[str] = set()
+        for index, name in enumerate(names):
+            key = normalise_name(name)
+            field_path = (*path, "name") if index == 0 else (*path, "aliases", index - 1)
+            if not key:
+                self.error(shown, doc, field_path, "has no letters or digits to match on")
+                continue
+            if key in seen_here:
+                self.error(
+                    shown,
+                    doc,
+                    field_path,
+                    f"'{name}' repeats another name of this entry; remove it",
+                )
+                continue
+            seen_here.add(key)
+            owner = self.aliases.setdefault((kind, key), entry_id)
+            if owner != entry_id:
+                self.error(
+                    shown,
+                    doc,
+                    field_path,
+                    f"'{name}' is also a name of the {kind.value} '{owner}'; give each {kind.value} its own names",
+                )
+
+    def _statement(
+        self,
+        article: Article,
+        shown: str,
+        doc: YamlDocument,
+        path: Path_,
+        raw: dict[str, Any],
+    ) -> None:
+        if not self._declare(raw["id"], shown, doc, path):
+            return
+        self.references.append((shown, doc, (*path, "speaker"), raw["speaker"], {Kind.PERSON}))
+        for index, about in enumerate(raw["about"]):
+            self.references.append((shown, doc, (*path, "about", index), about, None))
+        location = article.text.locate(raw["text"])
+        if location is None:
+            self.error(
+                shown,
+                doc,
+                (*path, "text"),
+                f"{_short(raw['text'])} is not in the article; a statement must be the article's exact words",
+            )
+            return
+        if raw["direct"] and not article.text.is_quoted(location):
+            self.error(
+                shown,
+                doc,
+                (*path, "direct"),
+                "is true, but the article does not print this text inside quotation marks; set it to false (reported speech)",
+            )
+        excerpt = Excerpt(article.id, article.text.display(location), location)
+        self.statements.append(
+            Statement(raw["id"], raw["speaker"], excerpt, raw["direct"], tuple(raw["about"]))
+        )
+
+    def check_references(self) -> None:
+        for shown, doc, path, target, kinds in self.references:
+            entry = self.entries.get(target)
+            if entry is None:
+                what = "statement" if target in self.places else "entry"
+                self.error(
+                    shown,
+                    doc,
+                    path,
+                    f"refers to '{target}', but no {what} has that id; fix the id or add the entry"
+                    if what == "entry"
+                    else f"refers to the statement '{target}'; refer to an entry id instead",
+                )
+            elif kinds and entry.kind not in kinds:
+                self.error(
+                    shown,
+                    doc,
+                    path,
+                    f"refers to '{target}', which is a {entry.kind.value}; a speaker must be a person",
+                )
+
+
+def _explain(error: ValidationError) -> tuple[Path_, str]:
+    """Turn a JSON Schema error into the field it concerns and a sentence saying what to fix."""
+    path: Path_ = tuple(error.absolute_path)
+    validator, value = error.validator, error.validator_value
+    if validator == "required":
+        missing = [
+            name
+            for name in value
+            if isinstance(error.instance, dict) and name not in error.instance
+        ]
+        name = missing[0] if missing else "a field"
+        return (*path, name), f"is missing; add '{name}'"
+    if validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        allowed = ", ".join(error.schema.get("properties", {}))
+        return (
+            (*path, extra[0]) if extra else path,
+            f"is not a known field (allowed: {allowed}); remove it or fix its spelling",
+        )
+    if validator == "type":
+        return (
+            path,
+            f"must be {_type_phrase(value)}, not {_type_phrase(_json_type(error.instance))}",
+        )
+    if validator in ("enum", "const"):
+        options = value if validator == "enum" else [value]
+        return path, f"must be one of: {', '.join(map(str, options))}"
+    if validator in ("minItems", "minLength"):
+        return path, "must not be empty"
+    if validator == "maxLength":
+        return path, f"is longer than {value} characters; shorten it"
+    if validator == "pattern" and value == "\\S":
+        return path, "must not be blank"
+    if validator == "pattern":
+        return (
+            path,
+            "must be a lowercase id of letters, digits and single hyphens, such as 'rtx-pro'",
+        )
+    if validator == "not":
+        return (*path, "value"), "is only for figures; remove it or set kind: figure"
+    return path, error.message
+
+
+def _type_phrase(name: Any) -> str:
+    phrases = {
+        "string": "text",
+        "array": "a list",
+        "object": "a mapping of fields",
+        "boolean": "true or false",
+        "null": "empty",
+        "integer": "a number",
+        "number": "a number",
+    }
+    if isinstance(name, list):
+        return " or ".join(phrases.get(n, n) for n in name)
+    return phrases.get(name, str(name))
+
+
+def _json_type(instance: Any) -> str:
+    for name, kinds in (
+        ("boolean", bool),
+        ("string", str),
+        ("array", list),
+        ("object", dict),
+        ("null", type(None)),
+    ):
+        if isinstance(instance, kinds):
+            return name
+    return "number"
+
+
+def _field_name(path: Path_, doc: YamlDocument | None) -> str:
+    """Render a field path like `entries[3] (rtx-pro).aliases[1]`."""
+    parts: list[str] = []
+    node: Any = doc.data if doc else None
+    for step in path:
+        if isinstance(step, int):
+            label = f"[{step}]"
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                label += f" ({node['id']})"
+            parts.append(label)
+        else:
+            parts.append(f".{step}" if parts else step)
+            node = node.get(step) if isinstance(node, dict) else None
+    return "".join(parts)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _shown(path: Path) -> str:
+    """A path as an admin recognises it: relative to the working directory when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def iter_excerpts(knowledge: KnowledgeBase) -> Iterator[Excerpt]:
+    """Every excerpt the knowledge base cites, from every article."""
+    for article in knowledge.articles:
+        for point in (*article.context, *article.briefing):
+            yield from point.sources
+    for entry in knowledge.entries.values():
+        yield from entry.sources
+    for statement in knowledge.statements:
+        yield statement.excerpt

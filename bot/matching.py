@@ -1,0 +1,175 @@
+"""Fuzzy name matching: which entry a user means, or an honest "did you mean".
+
+Knows nothing of Discord or of the knowledge base: it matches a query against named keys.
+A wrong confident answer is worse than a suggestion, so a query only wins outright when it is
+close to one name and clearly closer than to any other, and never when it carries a word that
+neither the name nor the article knows ("H100", "Web Services", "wife").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+STOPWORDS = frozenset(
+    "a an the of for and or in on at to about is are was were be what whats who whos which "
+    "does did do say said says tell me us please with by from its it his her their".split()
+)
+MAX_QUERY_CHARS = 200  # longer queries are cut before matching, so they cost no more
+EXACT = 100.0
+CONFIDENT = 80.0  # a winner needs this score ...
+MARGIN = 10.0  # ... and this lead over the runner-up,
+CLEAR = 90.0  # or this score with a smaller lead:
+CLEAR_MARGIN = 5.0
+SUGGEST = 60.0  # below this a name is not worth suggesting
+UNSURE_CAP = 75.0  # the most a query with an unexplained word can score
+TOKEN_SIMILAR = 80.0  # two words this similar are the same word with a typo
+
+_POSSESSIVE = re.compile(r"['’`]s\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+")
+
+
+def normalise_name(text: str) -> str:
+    """Case-fold, drop possessives and punctuation, and fold spaces: 'Alibaba’s' -> 'alibaba'."""
+    text = unicodedata.normalize("NFKC", text[:MAX_QUERY_CHARS])
+    text = _POSSESSIVE.sub("", text)
+    return " ".join(default_process(text).split())
+
+
+def content_words(normalised: str) -> list[str]:
+    """The words of a normalised text that carry meaning (stopwords dropped, unless that is all)."""
+    words = normalised.split()
+    meaningful = [word for word in words if word not in STOPWORDS]
+    return meaningful or words
+
+
+@dataclass(frozen=True)
+class Scored:
+    """How well a query fits one key, through its best-fitting name."""
+
+    key: str
+    score: float
+    name: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """The outcome of matching: a confident winner, or suggestions best first, or neither."""
+
+    winner: str | None
+    ranked: tuple[Scored, ...]  # every key worth suggesting, best first
+
+    @property
+    def exact(self) -> bool:
+        """True when the winner was named exactly (name or alias)."""
+        return bool(self.ranked) and self.ranked[0].score >= EXACT and self.winner is not None
+
+
+class NameMatcher:
+    """Matches queries against keys that each have several names."""
+
+    def __init__(self, names: Mapping[str, Iterable[str]], vocabulary: Iterable[str] = ()) -> None:
+        self._names = [
+            (key, name, normalise_name(name))
+            for key, key_names in names.items()
+            for name in key_names
+        ]
+        self._vocabulary = frozenset(vocabulary) | STOPWORDS
+
+    def rank(self, query: str, keys: Iterable[str] | None = None) -> list[Scored]:
+        """Every key's best score for the query, best first (ties keep declaration order)."""
+        wanted = set(keys) if keys is not None else None
+        normalised = normalise_name(query)
+        best: dict[str, Scored] = {}
+        if not normalised:
+            return []
+        for key, name, name_normalised in self._names:
+            if wanted is not None and key not in wanted:
+                continue
+            score = self._score(normalised, name_normalised)
+            if key not in best or score > best[key].score:
+                best[key] = Scored(key, score, name)
+        return sorted(best.values(), key=lambda scored: -scored.score)
+
+    def match(self, query: str, keys: Iterable[str] | None = None) -> Match:
+        """Decide whether the query names one key outright."""
+        ranked = [scored for scored in self.rank(query, keys) if scored.score >= SUGGEST]
+        return Match(_winner(ranked), tuple(ranked))
+
+    def _score(self, query: str, name: str) -> float:
+        if query == name or query.replace(" ", "") == name.replace(" ", ""):
+            return EXACT
+        query_words, name_words = content_words(query), content_words(name)
+        score = max(
+            fuzz.ratio(query.replace(" ", ""), name.replace(" ", "")),
+            _reordered(query_words, name_words),
+            self._word_fit(query_words, name_words),
+        )
+        if self._unexplained(query_words, name_words) or _numbers_differ(query, name):
+            score = min(score, UNSURE_CAP)
+        return score
+
+    def _word_fit(self, query_words: list[str], name_words: list[str]) -> float:
+        """Score by words: the whole name present (maybe with extra known words), or part of it."""
+        per_name_word = [max(_word_similarity(q, n) for q in query_words) for n in name_words]
+        if min(per_name_word) >= TOKEN_SIMILAR:
+            extras = [
+                q
+                for q in query_words
+                if max(_word_similarity(q, n) for n in name_words) < TOKEN_SIMILAR
+            ]
+            return min(per_name_word) - (5.0 if extras else 0.0) - (3.0 if len(extras) > 1 else 0.0)
+        per_query_word = [max(_word_similarity(q, n) for n in name_words) for q in query_words]
+        if min(per_query_word) >= TOKEN_SIMILAR and sum(map(len, query_words)) >= 3:
+            return 86.0  # the query is part of the name: "jensen", "rtx"
+        return 0.0
+
+    def _unexplained(self, query_words: list[str], name_words: list[str]) -> bool:
+        """A query word that is neither close to a word of the name nor known to the article."""
+        return any(
+            word not in self._vocabulary
+            and max(_word_similarity(word, n) for n in name_words) < TOKEN_SIMILAR
+            for word in query_words
+        )
+
+
+def _winner(ranked: list[Scored]) -> str | None:
+    if not ranked:
+        return None
+    best = ranked[0]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    lead = best.score - runner_up
+    if best.score >= EXACT and lead > 0:
+        return best.key
+    if (best.score >= CONFIDENT and lead >= MARGIN) or (
+        best.score >= CLEAR and lead >= CLEAR_MARGIN
+    ):
+        return best.key
+    return None
+
+
+def _word_similarity(query_word: str, name_word: str) -> float:
+    if query_word == name_word:
+        return 100.0
+    if min(len(query_word), len(name_word)) <= 3:
+        return 0.0  # short words (h20, amd, ai) must be exact: one letter changes their meaning
+    if len(query_word) >= 4 and name_word.startswith(query_word):
+        return 85.0  # a prefix: "qualc", "deeps"
+    return fuzz.ratio(query_word, name_word)
+
+
+def _reordered(query_words: list[str], name_words: list[str]) -> float:
+    if len(query_words) != len(name_words) or len(query_words) < 2:
+        return 0.0
+    return fuzz.token_sort_ratio(" ".join(query_words), " ".join(name_words))
+
+
+def _numbers_differ(query: str, name: str) -> bool:
+    """'H200' is not 'H20': numbers in a query must be the name's numbers."""
+    numbers = set(_NUMBER.findall(query))
+    return bool(numbers) and numbers != set(_NUMBER.findall(name))

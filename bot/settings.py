@@ -1,0 +1,107 @@
+"""Configuration, read once from the environment into one typed object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+DISCORD_API_BASE = "https://discord.com/api/v10"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message is one sentence naming the variable."""
+
+
+def default_knowledge_dir() -> Path:
+    """The shipped knowledge: the repo's knowledge/ when run from a checkout, else the wheel's copy."""
+    checkout = _PACKAGE.parent / "knowledge"
+    return checkout if checkout.is_dir() else _PACKAGE / "_shipped" / "knowledge"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the bot reads, with its default."""
+
+    token: str | None = None
+    prefix: str = "!"
+    knowledge_dir: Path = default_knowledge_dir()
+    admin_ids: frozenset[int] = frozenset()
+    cooldown_rate: int = 5
+    cooldown_seconds: float = 10.0
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+    api_base: str | None = None
+    gateway_url: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the environment; raise SettingsError naming the variable on a bad value."""
+        env = os.environ if env is None else env
+        knowledge = env.get("BRIEFBOT_KNOWLEDGE", "").strip()
+        prefix = env.get("BRIEFBOT_PREFIX", "!")
+        if not prefix.strip() or any(char.isspace() for char in prefix) or len(prefix) > 10:
+            raise SettingsError("BRIEFBOT_PREFIX must be 1 to 10 characters without spaces, such as '!'.")
+        shard_ids = _int_list(env, "BRIEFBOT_SHARD_IDS")
+        shard_count = _integer(env, "BRIEFBOT_SHARD_COUNT", None, minimum=1)
+        if shard_ids is not None and shard_count is None:
+            raise SettingsError("BRIEFBOT_SHARD_IDS needs BRIEFBOT_SHARD_COUNT set too.")
+        if shard_ids and shard_count is not None and max(shard_ids) >= shard_count:
+            raise SettingsError("BRIEFBOT_SHARD_IDS must all be below BRIEFBOT_SHARD_COUNT.")
+        return cls(
+            token=env.get("DISCORD_TOKEN", "").strip() or None,
+            prefix=prefix,
+            knowledge_dir=Path(knowledge).expanduser() if knowledge else default_knowledge_dir(),
+            admin_ids=frozenset(_int_list(env, "BRIEFBOT_ADMIN_IDS") or ()),
+            cooldown_rate=_integer(env, "BRIEFBOT_COOLDOWN_RATE", 5, minimum=1),
+            cooldown_seconds=_number(env, "BRIEFBOT_COOLDOWN_SECONDS", 10.0),
+            shard_count=shard_count,
+            shard_ids=tuple(shard_ids) if shard_ids is not None else None,
+            api_base=_url(env, "DISCORD_API_BASE", ("http://", "https://")),
+            gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
+        )
+
+
+def _integer(env: Mapping[str, str], name: str, default: int | None, minimum: int = 0) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}.")
+    return value
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}.") from None
+    if not 0 <= value <= 86400:
+        raise SettingsError(f"{name} must be between 0 and 86400 seconds.")
+    return value
+
+
+def _int_list(env: Mapping[str, str], name: str) -> list[int] | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return [int(part) for part in raw.replace(",", " ").split()]
+    except ValueError:
+        raise SettingsError(f"{name} must be whole numbers separated by commas, not {raw!r}.") from None
+
+
+def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:
+    raw = env.get(name, "").strip()
+    if raw and not raw.startswith(schemes):
+        raise SettingsError(f"{name} must start with {' or '.join(schemes)}, not {raw!r}.")
+    return raw.rstrip("/") or None
