@@ -53,7 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--knowledge", metavar="DIR", help="knowledge directory (default: $BRIEFBOT_KNOWLEDGE or the shipped one)"
+        "--knowledge",
+        metavar="DIR",
+        help="knowledge directory (default: $BRIEFBOT_KNOWLEDGE or the shipped one)",
     )
     parser = argparse.ArgumentParser(
         prog="briefbot",
@@ -65,9 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", parents=[common], help="run the Discord bot (needs DISCORD_TOKEN)")
     commands.add_parser("console", parents=[common], help="chat with the bot offline")
     ask_parser = commands.add_parser("ask", parents=[common], help="answer chat lines and exit")
-    ask_parser.add_argument("lines", nargs="+", metavar="COMMAND", help='a chat line, such as "!product RTX Pro"')
+    ask_parser.add_argument(
+        "lines", nargs="+", metavar="COMMAND", help='a chat line, such as "!product RTX Pro"'
+    )
     ask_parser.add_argument("--json", action="store_true", help="print one JSON array of replies")
-    commands.add_parser("check", parents=[common], help="validate the knowledge and report provenance")
+    commands.add_parser(
+        "check", parents=[common], help="validate the knowledge and report provenance"
+    )
     return parser
 
 
@@ -83,15 +89,38 @@ def ask(engine: Engine, lines: Sequence[str], as_json: bool, out: TextIO) -> int
     for line in lines:
         reply = engine.handle(line, require_prefix=False)
         if reply is None:
-            results.append({"command": line, "ok": False, "status": "usage", "text": "Type a command, such as !help."})
+            results.append(
+                {
+                    "command": line,
+                    "ok": False,
+                    "status": "usage",
+                    "text": "Type a command, such as !help.",
+                }
+            )
             continue
         text = render_text(reply, engine.prefix)
-        results.append({"command": line, "ok": reply.ok, "status": reply.status.value, "title": reply.title, "text": text})
+        results.append(
+            {
+                "command": line,
+                "ok": reply.ok,
+                "status": reply.status.value,
+                "title": reply.title,
+                "text": text,
+            }
+        )
     if as_json:
         json.dump(results, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        out.write("\n\n".join(f"{engine.prefix if not r['command'].startswith(engine.prefix) else ''}{r['command']}\n{r['text']}" if len(lines) > 1 else r["text"] for r in results) + "\n")
+        out.write(
+            "\n\n".join(
+                f"{engine.prefix if not r['command'].startswith(engine.prefix) else ''}{r['command']}\n{r['text']}"
+                if len(lines) > 1
+                else r["text"]
+                for r in results
+            )
+            + "\n"
+        )
     return EXIT_OK if all(r["ok"] for r in results) else EXIT_NOT_OK
 
 

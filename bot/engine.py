@@ -127,7 +127,7 @@ class Engine:
 
     def _unknown_command(self, name: str) -> Reply:
         closest = self.closest_command(name)
-        body = f"There is no {self.prefix}{_echo(name, plain=True)} command."
+        body = f"There is no {_echo(self.prefix + name)} command."
         body += (
             f" Did you mean `{self.prefix}{closest}`?"
             if closest
@@ -143,13 +143,16 @@ class Engine:
     def _usage(self, command: Command) -> Reply:
         return Reply(
             Status.USAGE,
-            f"{self.prefix}{command.name} needs {command.argument.lower()}",
+            f"{self.prefix}{command.name} needs {_NEEDS[command.argument]}",
             f"Use `{command.usage(self.prefix)}`, for example `{self.prefix}{command.example}`.",
         )
 
     def suggestion_line(self, suggestion: Suggestion) -> str:
         """A suggestion as the user would type it."""
         return f"{self.prefix}{suggestion.command} {suggestion.argument}".strip()
+
+
+_NEEDS = {"NAME": "a name", "ABOUT": "a subject or a speaker", "WORDS": "words to look for"}
 
 
 def _clean(text: str) -> str:
@@ -167,13 +170,11 @@ def _clean(text: str) -> str:
     return " ".join("".join(result).split())[:MAX_QUERY_CHARS]
 
 
-def _echo(text: str, plain: bool = False) -> str:
+def _echo(text: str) -> str:
     """User text shown back safely: short, inside a code span so no markup or mention renders."""
     text = _clean(text).replace("`", "'")
     if len(text) > MAX_ECHO_CHARS:
         text = text[: MAX_ECHO_CHARS - 1] + "…"
-    if plain:
-        return f"`{text}`" if text else "that"
     return f"`{text}`" if text else "that"
 
 

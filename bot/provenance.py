@@ -30,7 +30,9 @@ class Coverage:
 
 def coverage(knowledge: KnowledgeBase) -> list[Coverage]:
     """Per article, the sentences cited by some entry, statement, briefing or context point."""
-    cited_by_article: dict[str, set[Sentence]] = {article.id: set() for article in knowledge.articles}
+    cited_by_article: dict[str, set[Sentence]] = {
+        article.id: set() for article in knowledge.articles
+    }
     for excerpt in iter_excerpts(knowledge):
         article = knowledge.article(excerpt.article_id)
         cited_by_article[article.id].update(article.text.sentences_at(excerpt.location))

@@ -43,7 +43,9 @@ class Settings:
         knowledge = env.get("BRIEFBOT_KNOWLEDGE", "").strip()
         prefix = env.get("BRIEFBOT_PREFIX", "!")
         if not prefix.strip() or any(char.isspace() for char in prefix) or len(prefix) > 10:
-            raise SettingsError("BRIEFBOT_PREFIX must be 1 to 10 characters without spaces, such as '!'.")
+            raise SettingsError(
+                "BRIEFBOT_PREFIX must be 1 to 10 characters without spaces, such as '!'."
+            )
         shard_ids = _int_list(env, "BRIEFBOT_SHARD_IDS")
         shard_count = _integer(env, "BRIEFBOT_SHARD_COUNT", None, minimum=1)
         if shard_ids is not None and shard_count is None:
@@ -64,7 +66,9 @@ class Settings:
         )
 
 
-def _integer(env: Mapping[str, str], name: str, default: int | None, minimum: int = 0) -> int | None:
+def _integer(
+    env: Mapping[str, str], name: str, default: int | None, minimum: int = 0
+) -> int | None:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -97,7 +101,9 @@ def _int_list(env: Mapping[str, str], name: str) -> list[int] | None:
     try:
         return [int(part) for part in raw.replace(",", " ").split()]
     except ValueError:
-        raise SettingsError(f"{name} must be whole numbers separated by commas, not {raw!r}.") from None
+        raise SettingsError(
+            f"{name} must be whole numbers separated by commas, not {raw!r}."
+        ) from None
 
 
 def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:

@@ -1,0 +1,56 @@
+"""Shared fixtures: the shipped knowledge, and private copies of it to break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.index import KnowledgeIndex
+from bot.loader import load_knowledge
+from bot.store import KnowledgeStore
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED_KNOWLEDGE = REPO / "knowledge"
+KNOWLEDGE_FILE_NAME = "nvidia-huang-china-ai.yaml"
+
+
+@pytest.fixture(scope="session")
+def shipped_index() -> KnowledgeIndex:
+    """The shipped knowledge, loaded once for the whole run (it is immutable)."""
+    return KnowledgeIndex.build(load_knowledge(SHIPPED_KNOWLEDGE))
+
+
+class FixedSource:
+    """A knowledge source that always serves one index."""
+
+    def __init__(self, index: KnowledgeIndex) -> None:
+        self.current = index
+
+
+@pytest.fixture(scope="session")
+def engine(shipped_index: KnowledgeIndex) -> Engine:
+    """An engine over the shipped knowledge with the default prefix."""
+    return Engine(FixedSource(shipped_index))
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A writable copy of knowledge/ and seeds/ side by side; returns the knowledge directory."""
+    shutil.copytree(SHIPPED_KNOWLEDGE, tmp_path / "knowledge")
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    return tmp_path / "knowledge"
+
+
+@pytest.fixture
+def knowledge_file(knowledge_copy: Path) -> Path:
+    """The writable copy of the shipped knowledge file."""
+    return knowledge_copy / KNOWLEDGE_FILE_NAME
+
+
+@pytest.fixture
+def store(knowledge_copy: Path) -> KnowledgeStore:
+    """A store serving a writable copy of the shipped knowledge."""
+    return KnowledgeStore.open(knowledge_copy)
