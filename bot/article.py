@@ -14,9 +14,14 @@ from dataclasses import dataclass
 _QUOTE_MAP = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"'})
 _WHITESPACE = re.compile(r"\s+")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘'])")
+# A period after dotted initials ("U.S.", "e.g.") or a title does not end a sentence.
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|Inc|Corp|Co|Ltd|vs|No)\.)$"
+)
 # What a publisher's ticker widget leaves glued to a name ("NVIDIANVDA--"): an upper-case symbol
 # and two dashes. Listed debris is removed; anything else of this shape is reported to the admin.
-_TICKER_SHAPE = re.compile(r"[A-Z]{2,5}--")
+_TICKER_SHAPE = re.compile(r"\w*[A-Z]--")
+_WORD = re.compile(r"\w+")
 
 
 def collapse_whitespace(text: str) -> str:
@@ -143,19 +148,36 @@ def parse_article(raw: str, body_ends_before: str, debris: tuple[str, ...]) -> A
             paragraphs.append(Paragraph(number, text, straighten_quotes(text)))
     if not found_marker:
         raise ArticleFormatError(f"no line of the article starts with {body_ends_before!r}")
-    leftover = [
-        (paragraph.line, match.group())
-        for paragraph in paragraphs
-        for match in _TICKER_SHAPE.finditer(paragraph.text)
-    ]
-    if leftover:
-        line, piece = leftover[0]
-        raise ArticleFormatError(
-            f"line {line} still holds {piece!r}, which looks like ticker debris; "
-            "add it to the article's debris list"
-        )
+    _refuse_unlisted_debris(paragraphs)
     sentences = tuple(s for p in paragraphs for s in _split_sentences(p))
     return ArticleText(tuple(paragraphs), sentences, debris)
+
+
+def _refuse_unlisted_debris(paragraphs: list[Paragraph]) -> None:
+    words = {word for p in paragraphs for word in _WORD.findall(p.text)}
+    for paragraph in paragraphs:
+        match = _TICKER_SHAPE.search(paragraph.text)
+        if match:
+            glued = match.group()
+            raise ArticleFormatError(
+                f"line {paragraph.line} still holds {glued!r}, which looks like ticker debris; "
+                f"add {_ticker_of(glued, words)!r} to the article's debris list"
+            )
+
+
+def _ticker_of(glued: str, article_words: set[str]) -> str:
+    """Guess the ticker glued to a name: 'QualcommQCOM--' -> 'QCOM--', 'NVIDIANVDA--' -> 'NVDA--'."""
+    run = glued.removesuffix("--")
+    camel = re.fullmatch(r".*[a-z]([A-Z]{1,5})", run)
+    if camel:
+        return camel.group(1) + "--"
+    half = len(run) // 2
+    if len(run) % 2 == 0 and run[:half] == run[half:]:
+        return run[half:] + "--"  # "AMDAMD": the name is its own ticker
+    for size in range(1, 6):
+        if run[:-size] in article_words:  # the name without the ticker appears elsewhere
+            return run[-size:] + "--"
+    return glued
 
 
 def _remove_debris(line: str, debris: tuple[str, ...]) -> str:
@@ -168,6 +190,8 @@ def _split_sentences(paragraph: Paragraph) -> list[Sentence]:
     sentences = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(paragraph.normalised):
+        if _ABBREVIATION.search(paragraph.normalised, 0, match.start()):
+            continue
         sentences.append(_sentence(paragraph, start, match.start()))
         start = match.end()
     sentences.append(_sentence(paragraph, start, len(paragraph.text)))

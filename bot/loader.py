@@ -10,7 +10,7 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ MAX_FILE_BYTES = 1_000_000  # a real knowledge file is tens of kilobytes
 MAX_ARTICLE_BYTES = 1_000_000
 MAX_FILES = 100
 KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
+QUOTE_MARKS = "\"'“”‘’"
 
 
 @dataclass(frozen=True)
@@ -372,6 +373,10 @@ class _Builder:
         self.references.append((shown, doc, (*path, "speaker"), raw["speaker"], {Kind.PERSON}))
         for index, about in enumerate(raw["about"]):
             self.references.append((shown, doc, (*path, "about", index), about, None))
+        if raw["text"][:1] in QUOTE_MARKS or raw["text"][-1:] in QUOTE_MARKS:
+            message = "starts or ends with a quotation mark; leave the marks out"
+            self.error(shown, doc, (*path, "text"), message)
+            return
         location = article.text.locate(raw["text"])
         if location is None:
             self.error(
@@ -435,9 +440,11 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
             f"is not a known field (allowed: {allowed}); remove it or fix its spelling",
         )
     if validator == "type":
+        quote_it = value == "string" and not isinstance(error.instance, list | dict)
         return (
             path,
-            f"must be {_type_phrase(value)}, not {_type_phrase(_json_type(error.instance))}",
+            f"must be {_type_phrase(value)}, not {_type_phrase(_json_type(error.instance))}"
+            + ("; put it in quotes" if quote_it else ""),
         )
     if validator in ("enum", "const"):
         options = value if validator == "enum" else [value]
@@ -460,6 +467,7 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
 
 def _type_phrase(name: Any) -> str:
     phrases = {
+        "date": "a date",
         "string": "text",
         "array": "a list",
         "object": "a mapping of fields",
@@ -474,6 +482,8 @@ def _type_phrase(name: Any) -> str:
 
 
 def _json_type(instance: Any) -> str:
+    if isinstance(instance, date):
+        return "date"  # YAML reads 2025-07-20 as a date unless it is quoted
     for name, kinds in (
         ("boolean", bool),
         ("string", str),

@@ -77,6 +77,13 @@ class KnowledgeStore:
             except KnowledgeLoadError as error:
                 outcome = ReloadOutcome(actor, datetime.now(UTC), tuple(error.errors))
                 self.last_failure = outcome
+            except Exception as error:  # a loader bug must never take the serving knowledge down
+                log.exception("knowledge reload by %s crashed", actor)
+                crash = KnowledgeError(
+                    str(self.directory), None, "", f"could not be loaded: {error!r}"
+                )
+                outcome = ReloadOutcome(actor, datetime.now(UTC), (crash,))
+                self.last_failure = outcome
             else:
                 outcome = _difference(actor, previous, fresh)
                 self.current = fresh

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 MAX_DEPTH = 32
+_TEXT_TAG = "tag:yaml.org,2002:str"
 
 Path_ = tuple[str | int, ...]
 
@@ -91,9 +92,13 @@ def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key is None:
-                raise YamlFileError("a key must be plain text", _line(key_node.start_mark))
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _TEXT_TAG:
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "this key"
+                raise YamlFileError(
+                    f"'{shown}' is not a field name; field names are words such as 'summary'",
+                    _line(key_node.start_mark),
+                )
+            key = key_node.value
             if key in seen:
                 raise YamlFileError(
                     f"the key '{key}' appears twice here", _line(key_node.start_mark)
