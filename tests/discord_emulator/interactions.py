@@ -21,7 +21,7 @@ CONTEXT_GUILD, CONTEXT_BOT_DM = 0, 1
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
 
-class CommandNotAvailable(AssertionError):
+class CommandNotAvailableError(AssertionError):
     """Discord would not let this user run this command here (context or permissions)."""
 
 
@@ -129,25 +129,29 @@ class CommandRegistry:
         return command
 
 
-def check_access(command: dict[str, Any], cast: Cast, user: FakeUser, channel: FakeChannel) -> None:
-    """Raise CommandNotAvailable where Discord's client would not offer the command."""
+def check_command_access(
+    command: dict[str, Any], cast: Cast, user: FakeUser, channel: FakeChannel
+) -> None:
+    """Raise CommandNotAvailableError where Discord's client would not offer the command."""
     name = command["name"]
     if channel.is_dm:
         allowed_in_dm = "guild_id" not in command and command.get("dm_permission", True)
         contexts = command.get("contexts")
         if not allowed_in_dm or (contexts is not None and CONTEXT_BOT_DM not in contexts):
-            raise CommandNotAvailable(f"/{name} is not available in DMs")
+            raise CommandNotAvailableError(f"/{name} is not available in DMs")
         return
     contexts = command.get("contexts")
     if contexts is not None and CONTEXT_GUILD not in contexts:
-        raise CommandNotAvailable(f"/{name} is not available in guilds")
+        raise CommandNotAvailableError(f"/{name} is not available in guilds")
     required = command.get("default_member_permissions")
     if required is not None:
         needed = int(required)
         has = cast.guild.permissions_of(user.id)
         # "0" means admins only; Discord treats ADMINISTRATOR (expanded to ALL) as passing.
         if (needed == 0 and has != perms.ALL) or (has & needed) != needed:
-            raise CommandNotAvailable(f"{user.username} lacks permissions {needed} for /{name}")
+            raise CommandNotAvailableError(
+                f"{user.username} lacks permissions {needed} for /{name}"
+            )
 
 
 @dataclass
@@ -267,7 +271,7 @@ def _guild_fields(cast: Cast, user: FakeUser, channel: FakeChannel) -> dict[str,
     guild = cast.guild
     member = guild.member(user.id)
     if member is None:
-        raise CommandNotAvailable(f"{user.username} is not a member of {guild.name}")
+        raise CommandNotAvailableError(f"{user.username} is not a member of {guild.name}")
     user_perms = str(guild.permissions_of(user.id))
     return {
         "guild_id": guild.id,

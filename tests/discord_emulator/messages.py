@@ -9,6 +9,7 @@ from typing import Any
 
 from .cast import Cast, FakeChannel, FakeUser
 from .ids import SnowflakeFactory, iso_timestamp
+from .replies import Reply, error, field_error
 
 DEFAULT = 0
 REPLY = 19
@@ -25,26 +26,6 @@ _MENTION = re.compile(r"<@!?(\d+)>")
 _EMBED_TEXT_KEYS = ("title", "description")
 
 
-@dataclass
-class BodyProblem:
-    """A rejection Discord would answer with HTTP 400."""
-
-    code: int
-    message: str
-    errors: dict[str, Any] = field(default_factory=dict)
-
-    def body(self) -> dict[str, Any]:
-        """Discord's JSON error body."""
-        data: dict[str, Any] = {"message": self.message, "code": self.code}
-        if self.errors:
-            data["errors"] = self.errors
-        return data
-
-
-def _field_error(code: str, message: str) -> dict[str, Any]:
-    return {"_errors": [{"code": code, "message": message}]}
-
-
 def _embed_size(embed: dict[str, Any]) -> int:
     size = sum(len(str(embed.get(k) or "")) for k in _EMBED_TEXT_KEYS)
     size += len(str((embed.get("footer") or {}).get("text") or ""))
@@ -54,7 +35,7 @@ def _embed_size(embed: dict[str, Any]) -> int:
     return size
 
 
-def limit_problem(body: Any, *, require_content: bool) -> BodyProblem | None:
+def limit_problem(body: Any, *, require_content: bool) -> Reply | None:
     """Discord's own limits that the OpenAPI schema does not fully capture."""
     if not isinstance(body, dict):
         return None
@@ -62,17 +43,17 @@ def limit_problem(body: Any, *, require_content: bool) -> BodyProblem | None:
     content = body.get("content")
     # The spec allows 4000 (Nitro users); bots are held to 2000.
     if isinstance(content, str) and len(content) > MAX_CONTENT:
-        errors["content"] = _field_error("BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length.")
+        errors["content"] = field_error("BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length.")
     embeds = body.get("embeds") or []
     if sum(_embed_size(e) for e in embeds if isinstance(e, dict)) > MAX_EMBED_TOTAL:
-        errors["embeds"] = _field_error(
+        errors["embeds"] = field_error(
             "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000"
         )
     if errors:
-        return BodyProblem(50035, "Invalid Form Body", errors)
+        return error(400, 50035, "Invalid Form Body", errors)
     keys = ("content", "embeds", "components", "sticker_ids", "poll", "attachments")
     if require_content and not any(body.get(k) for k in keys):
-        return BodyProblem(50006, "Cannot send an empty message")
+        return error(400, 50006, "Cannot send an empty message")
     return None
 
 

@@ -42,6 +42,18 @@ def _absolute_refs(schema: Any) -> Any:
     return schema
 
 
+def _accept_integer_snowflakes(spec: dict[str, Any]) -> None:
+    """Let SnowflakeType also be a JSON integer, in memory only.
+
+    The spec types snowflakes as digit strings, but Discord accepts integers too and
+    discord.py sends some ids that way (recipient_id, message_reference.message_id).
+    """
+    schemas = spec.get("components", {}).get("schemas", {})
+    if "SnowflakeType" in schemas:
+        as_string = schemas["SnowflakeType"]
+        schemas["SnowflakeType"] = {"anyOf": [as_string, {"type": "integer", "minimum": 0}]}
+
+
 def _leaf(error: ValidationError) -> ValidationError:
     """Descend anyOf/oneOf failures to the branch error that says the most."""
     while error.context:
@@ -49,7 +61,11 @@ def _leaf(error: ValidationError) -> ValidationError:
         # mismatch at the same depth says less than, say, a maxLength.
         error = max(
             error.context,
-            key=lambda e: (len(e.absolute_path), e.validator not in _WEAK_KEYWORDS),
+            key=lambda e: (
+                len(e.absolute_path),
+                e.validator not in _WEAK_KEYWORDS,
+                e.validator_value != "null",
+            ),
         )
     return error
 
@@ -62,6 +78,9 @@ def _short(value: Any) -> str:
 def _describe(error: ValidationError) -> str:
     leaf = _leaf(error)
     where = "/".join(str(p) for p in leaf.absolute_path) or "(body)"
+    if leaf.validator in ("required", "additionalProperties", "dependentRequired"):
+        # These messages name the property and stay short.
+        return f"{where}: {leaf.message}"
     if leaf.validator in ("maxLength", "minLength") and isinstance(leaf.instance, str):
         got = f"length {len(leaf.instance)}"
     elif leaf.validator in ("maxItems", "minItems") and isinstance(leaf.instance, list):
@@ -109,6 +128,7 @@ class SpecValidator:
         return validator
 
     def _index(self, spec: dict[str, Any]) -> None:
+        _accept_integer_snowflakes(spec)
         resource = Resource.from_contents(spec, default_specification=DRAFT202012)
         self._registry = Registry().with_resource(SPEC_URI, resource)
         for template, item in spec.get("paths", {}).items():

@@ -1,0 +1,465 @@
+"""The Discord API emulator: REST + gateway on 127.0.0.1 for a real discord.py client."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from . import intents as it
+from .cast import Cast, FakeChannel, FakeGuild, FakeRole, FakeUser, default_cast
+from .faults import FaultRule
+from .gateway import Gateway, GatewayConfig, GatewayConnection
+from .ids import SnowflakeFactory
+from .interaction_routes import InteractionRoutes
+from .interactions import (
+    APPLICATION_COMMAND,
+    AUTOCOMPLETE,
+    CommandRegistry,
+    InteractionState,
+    OptionBuilder,
+    SentInteraction,
+    check_command_access,
+    interaction_payload,
+    new_token,
+)
+from .log import EventLog, GatewayFrame, RecordedRequest
+from .messages import MessageStore
+from .openapi import SpecValidator
+from .rest import RestOptions, RestServer
+from .routes import CoreRoutes
+from .world import World
+
+DEFAULT_TOKEN = "emulator.bot.token"
+DISCORD_HEARTBEAT_MS = 41_250
+
+
+class Emulator:
+    """A small Discord: REST under /api/v10 and a gateway websocket, both on 127.0.0.1."""
+
+    def __init__(
+        self,
+        *,
+        token: str = DEFAULT_TOKEN,
+        heartbeat_interval_ms: int = DISCORD_HEARTBEAT_MS,
+        allowed_privileged_intents: int = it.PRIVILEGED,
+        interaction_ack_seconds: float = 3.0,
+        reject_invalid_bodies: bool = False,
+        spec_path: Path | None = None,
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.token = token
+        self.host = host
+        self.port: int | None = None
+        self.cast: Cast = default_cast()
+        self.validator = SpecValidator.load(spec_path)
+        self.gateway = Gateway(
+            self.cast, GatewayConfig(token, heartbeat_interval_ms, allowed_privileged_intents)
+        )
+        ids = SnowflakeFactory()
+        self.world = World(
+            self.cast,
+            self.gateway,
+            ids,
+            MessageStore(self.cast, ids),
+            CommandRegistry(self.cast.application_id, ids),
+            interaction_ack_seconds,
+        )
+        self.rest = RestServer(RestOptions(token, reject_invalid_bodies), self.validator)
+        CoreRoutes(self.world, lambda: self.gateway_url).install(self.rest)
+        InteractionRoutes(self.world).install(self.rest)
+        self._runner: web.AppRunner | None = None
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    async def start(self) -> Emulator:
+        """Bind an ephemeral port on 127.0.0.1 and start serving."""
+        app = web.Application()
+        for path in ("/gateway", "/gateway/", "/resume-gateway/"):
+            app.router.add_get(path, self.gateway.handle)
+        app.router.add_route("*", "/{tail:.*}", self.rest.handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        self.gateway.config.resume_gateway_url = self.resume_gateway_url
+        return self
+
+    async def stop(self) -> None:
+        """Close gateway sockets (1001) and stop the server."""
+        if self._runner is None:
+            return
+        await self.gateway.close_all()
+        await self._runner.cleanup()
+        self._runner = None
+
+    async def __aenter__(self) -> Emulator:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # -- addresses ----------------------------------------------------------------------
+
+    def _origin(self, scheme: str) -> str:
+        if self.port is None:
+            raise RuntimeError("the emulator is not started")
+        return f"{scheme}://{self.host}:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        """Value for discord.http.Route.BASE (DISCORD_API_BASE)."""
+        return self._origin("http") + "/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        """Value for DiscordWebSocket.DEFAULT_GATEWAY (DISCORD_GATEWAY_URL)."""
+        return self._origin("ws") + "/gateway/"
+
+    @property
+    def resume_gateway_url(self) -> str:
+        """The READY resume_gateway_url; a distinct path so tests can see RESUME used it."""
+        return self._origin("ws") + "/resume-gateway/"
+
+    def environment(self) -> dict[str, str]:
+        """The variables `briefbot run` reads to log in here instead of at Discord."""
+        return {
+            "DISCORD_TOKEN": self.token,
+            "DISCORD_API_BASE": self.api_base,
+            "DISCORD_GATEWAY_URL": self.gateway_url,
+        }
+
+    # -- the cast -----------------------------------------------------------------------
+
+    @property
+    def bot_user(self) -> FakeUser:
+        """The bot's user (its id equals application_id)."""
+        return self.cast.bot_user
+
+    @property
+    def application_id(self) -> str:
+        """The bot's application id."""
+        return self.cast.application_id
+
+    @property
+    def owner(self) -> FakeUser:
+        """The application owner; also the guild owner."""
+        return self.cast.owner
+
+    @property
+    def admin(self) -> FakeUser:
+        """A guild member whose role grants MANAGE_GUILD."""
+        return self.cast.admin
+
+    @property
+    def regular(self) -> FakeUser:
+        """A guild member without MANAGE_GUILD."""
+        return self.cast.regular
+
+    @property
+    def guild(self) -> FakeGuild:
+        """The test guild."""
+        return self.cast.guild
+
+    @property
+    def channel(self) -> FakeChannel:
+        """The guild's first text channel (#general)."""
+        return self.cast.channel
+
+    @property
+    def second_channel(self) -> FakeChannel:
+        """The guild's second text channel (#briefs)."""
+        return self.cast.second_channel
+
+    @property
+    def admin_role(self) -> FakeRole:
+        """The role granting MANAGE_GUILD."""
+        return self.cast.admin_role
+
+    def dm_channel(self, user: FakeUser) -> FakeChannel:
+        """The DM channel between the bot and a user (created on first use)."""
+        return self.world.dm_channel(user)
+
+    # -- what the client did ---------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every HTTP request received, in order."""
+        return self.rest.log.items
+
+    @property
+    def schema_errors(self) -> list[str]:
+        """Request bodies that Discord's OpenAPI spec (or Discord's limits) reject."""
+        return self.rest.schema_errors
+
+    @property
+    def response_schema_errors(self) -> list[str]:
+        """Emulator answers that do not match the spec: bugs in the emulator itself."""
+        return self.rest.response_schema_errors
+
+    @property
+    def schema_validation_disabled_reason(self) -> str | None:
+        """Why bodies are not validated (spec missing), or None when they are."""
+        return self.validator.disabled_reason
+
+    @property
+    def gateway_frames(self) -> EventLog[GatewayFrame]:
+        """Every payload the client sent over the gateway (tokens redacted)."""
+        return self.gateway.frames
+
+    @property
+    def connections(self) -> list[GatewayConnection]:
+        """Every gateway connection, in order."""
+        return self.gateway.connections
+
+    @property
+    def identify_count(self) -> int:
+        """Accepted IDENTIFYs (new sessions)."""
+        return self.gateway.identify_count
+
+    @property
+    def resume_count(self) -> int:
+        """RESUME attempts received."""
+        return self.gateway.resume_count
+
+    @property
+    def resumed_count(self) -> int:
+        """RESUMEs that succeeded (RESUMED sent)."""
+        return self.gateway.resumed_count
+
+    @property
+    def identified_intents(self) -> int | None:
+        """The intents of the latest session, or None before any IDENTIFY."""
+        sessions = list(self.gateway.sessions.values())
+        return sessions[-1].intents if sessions else None
+
+    @property
+    def identified_shard(self) -> list[int] | None:
+        """The [shard_id, shard_count] of the latest IDENTIFY (None when not sharded)."""
+        sessions = list(self.gateway.sessions.values())
+        return sessions[-1].shard if sessions else None
+
+    def bot_messages(self, channel: FakeChannel | None = None) -> list[dict[str, Any]]:
+        """Current state of the messages the bot sent (and did not delete), oldest first."""
+        return self.world.bot_messages(channel.id if channel else None)
+
+    def interaction(self, sent: SentInteraction) -> InteractionState:
+        """How the bot answered an interaction so far."""
+        return self.world.interactions[sent.id]
+
+    async def wait_for_request(
+        self, predicate: Callable[[RecordedRequest], bool], timeout: float = 5.0
+    ) -> RecordedRequest:
+        """First recorded request matching predicate (earlier ones too); TimeoutError lists all."""
+        return await self.rest.log.wait_for(predicate, timeout, "request")
+
+    async def wait_for_message(
+        self, channel: FakeChannel | None = None, timeout: float = 5.0
+    ) -> RecordedRequest:
+        """The first successful POST of a message to a channel (any channel when None)."""
+
+        def matches(r: RecordedRequest) -> bool:
+            wanted = (
+                r.route == "/channels/{channel_id}/messages"
+                and r.method == "POST"
+                and r.status == 200
+            )
+            return wanted and (channel is None or r.path == f"/channels/{channel.id}/messages")
+
+        return await self.wait_for_request(matches, timeout)
+
+    async def wait_for_interaction_response(
+        self, sent: SentInteraction, timeout: float = 5.0
+    ) -> RecordedRequest:
+        """The bot's callback request for this interaction."""
+        path = f"/interactions/{sent.id}/{sent.token}/callback"
+        return await self.wait_for_request(lambda r: r.path == path, timeout)
+
+    async def wait_for_gateway_frame(
+        self, predicate: Callable[[GatewayFrame], bool], timeout: float = 5.0
+    ) -> GatewayFrame:
+        """The first gateway payload from the client matching predicate."""
+        return await self.gateway.frames.wait_for(predicate, timeout, "gateway frame")
+
+    async def wait_for_session(self, timeout: float = 5.0) -> None:
+        """Wait until a client has identified or resumed on a still-open connection."""
+
+        async def ready() -> None:
+            while not self.gateway.live_connections():
+                await asyncio.sleep(0.02)
+
+        try:
+            await asyncio.wait_for(ready(), timeout)
+        except TimeoutError:
+            opened = [f"{c.path} close={c.close_code}" for c in self.connections]
+            raise TimeoutError(
+                f"no gateway session within {timeout}s; connections: {opened}"
+            ) from None
+
+    # -- acting as users --------------------------------------------------------------------
+
+    async def send_guild_message(
+        self,
+        author: FakeUser,
+        content: str,
+        channel: FakeChannel | None = None,
+        *,
+        mentions: Sequence[FakeUser] = (),
+        reply_to: str | None = None,
+    ) -> str:
+        """A member posts in a guild channel (`<@id>` in content mentions); returns the id."""
+        channel = channel or self.channel
+        if self.guild.member(author.id) is None or channel.is_dm:
+            raise ValueError(f"{author.username} cannot post in {channel.name}")
+        return await self._post(channel, author, content, mentions, reply_to)
+
+    async def send_dm(self, author: FakeUser, content: str, *, reply_to: str | None = None) -> str:
+        """A user DMs the bot. Returns the message id."""
+        return await self._post(self.dm_channel(author), author, content, (), reply_to)
+
+    async def _post(
+        self,
+        channel: FakeChannel,
+        author: FakeUser,
+        content: str,
+        mentions: Sequence[FakeUser],
+        reply_to: str | None,
+    ) -> str:
+        message = self.world.messages.add_user_message(
+            channel, author, content, list(mentions), reply_to
+        )
+        await self.world.publish("MESSAGE_CREATE", message)
+        return str(message["id"])
+
+    async def edit_message(self, message_id: str, content: str) -> None:
+        """A user edits their message (MESSAGE_UPDATE with the full message)."""
+        message = self.world.messages.by_id[message_id]
+        if message["author"]["id"] == self.bot_user.id:
+            raise ValueError("users cannot edit the bot's messages")
+        self.world.messages.edit(message, {"content": content})
+        await self.world.publish("MESSAGE_UPDATE", message)
+
+    async def delete_message(self, message_id: str) -> None:
+        """A message is deleted (MESSAGE_DELETE)."""
+        await self.world.publish_delete(self.world.messages.by_id[message_id])
+
+    async def send_slash_command(
+        self,
+        author: FakeUser,
+        name: str,
+        options: dict[str, Any] | None = None,
+        *,
+        dm: bool = False,
+        channel: FakeChannel | None = None,
+        check_access: bool = True,
+    ) -> SentInteraction:
+        """A user runs /name (INTERACTION_CREATE type 2) in a guild channel or the bot's DM."""
+        return await self._interact(
+            APPLICATION_COMMAND, author, name, options or {}, None, dm, channel, check_access
+        )
+
+    async def send_autocomplete(
+        self,
+        author: FakeUser,
+        name: str,
+        options: dict[str, Any],
+        focused: str,
+        *,
+        dm: bool = False,
+        channel: FakeChannel | None = None,
+    ) -> SentInteraction:
+        """A user types into option `focused` of /name (INTERACTION_CREATE type 4)."""
+        return await self._interact(AUTOCOMPLETE, author, name, options, focused, dm, channel, True)
+
+    async def _interact(
+        self,
+        kind: int,
+        author: FakeUser,
+        name: str,
+        options: dict[str, Any],
+        focused: str | None,
+        dm: bool,
+        channel: FakeChannel | None,
+        enforce: bool,
+    ) -> SentInteraction:
+        where = self.dm_channel(author) if dm else (channel or self.channel)
+        command = self.world.commands.find(name, None if dm else self.guild.id)
+        if command is not None and enforce:
+            check_command_access(command, self.cast, author, where)
+        state = InteractionState(self.world.ids.next(), new_token(), kind, name, author, where)
+        data = self._command_data(command, name, options, focused)
+        payload = interaction_payload(self.cast, state, data)
+        self.world.interactions[state.id] = state
+        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return SentInteraction(state.id, state.token)
+
+    def _command_data(
+        self,
+        command: dict[str, Any] | None,
+        name: str,
+        options: dict[str, Any],
+        focused: str | None,
+    ) -> dict[str, Any]:
+        # Unsynced commands still get an id, as a stale client cache would send.
+        data: dict[str, Any] = {
+            "id": command["id"] if command else self.world.ids.next(),
+            "name": name,
+            "type": 1,
+        }
+        builder = OptionBuilder(self.cast, focused)
+        if options:
+            data["options"] = builder.build(command.get("options") if command else None, options)
+        if builder.resolved:
+            data["resolved"] = builder.resolved
+        if command is not None and "guild_id" in command:
+            data["guild_id"] = command["guild_id"]
+        return data
+
+    # -- faults --------------------------------------------------------------------------
+
+    async def drop_gateway(self, code: int | None = None) -> None:
+        """Cut gateway connections: abruptly (no close frame) by default, else with `code`."""
+        await self.gateway.drop(code)
+
+    async def send_reconnect(self) -> None:
+        """Send opcode 7 RECONNECT; the client should reconnect and RESUME."""
+        await self.gateway.send_reconnect()
+
+    async def send_invalid_session(self, resumable: bool) -> None:
+        """Send opcode 9; with resumable=False the session is gone and a new IDENTIFY is needed."""
+        await self.gateway.send_invalid_session(resumable)
+
+    def stop_heartbeat_acks(self) -> None:
+        """Stop answering heartbeats (a zombied connection, from the client's view)."""
+        self.gateway.acks_enabled = False
+
+    def resume_heartbeat_acks(self) -> None:
+        """Answer heartbeats again."""
+        self.gateway.acks_enabled = True
+
+    def fail_next_requests(
+        self,
+        method: str,
+        path_regex: str,
+        status: int,
+        count: int = 1,
+        retry_after: float | None = None,
+        *,
+        is_global: bool = False,
+    ) -> FaultRule:
+        """Answer the next `count` requests (method + path fullmatching the regex, path relative
+        to /api/v10) with `status`: 429 with Discord's body and headers, or e.g. 500."""
+        rule = FaultRule(method, re.compile(path_regex), status, count, retry_after, is_global)
+        self.rest.faults.append(rule)
+        return rule

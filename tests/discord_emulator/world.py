@@ -1,0 +1,70 @@
+"""The emulator's shared state: cast, messages, commands, interactions and the gateway."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .cast import DM, Cast, FakeChannel, FakeUser, cast_id
+from .gateway import Gateway
+from .ids import SnowflakeFactory
+from .interactions import CommandRegistry, InteractionState
+from .messages import MessageStore, gateway_message
+
+
+@dataclass
+class World:
+    """Everything REST handlers and user actions read and change."""
+
+    cast: Cast
+    gateway: Gateway
+    ids: SnowflakeFactory
+    messages: MessageStore
+    commands: CommandRegistry
+    interaction_ack_seconds: float
+    interactions: dict[str, InteractionState] = field(default_factory=dict)
+    bot_message_ids: list[str] = field(default_factory=list)
+    deleted_ids: set[str] = field(default_factory=set)
+
+    def channel(self, channel_id: str) -> FakeChannel | None:
+        """A guild channel or an existing DM channel."""
+        found = self.cast.guild.channel(channel_id)
+        if found is not None:
+            return found
+        return next((c for c in self.cast.dm_channels.values() if c.id == channel_id), None)
+
+    def dm_channel(self, user: FakeUser) -> FakeChannel:
+        """The DM channel between the bot and a user, created on first use with a fixed id."""
+        existing = self.cast.dm_channels.get(user.id)
+        if existing is not None:
+            return existing
+        # Stable ids per user keep logs comparable between runs.
+        index = 100 + [u.id for u in self.cast.users].index(user.id)
+        channel = FakeChannel(cast_id(index), DM, recipient=user)
+        self.cast.dm_channels[user.id] = channel
+        return channel
+
+    def interaction_by_token(self, token: str) -> InteractionState | None:
+        """The interaction a webhook token belongs to."""
+        return next((i for i in self.interactions.values() if i.token == token), None)
+
+    async def publish(self, event: str, message: dict[str, Any]) -> None:
+        """Dispatch MESSAGE_CREATE/UPDATE for a stored message, in its gateway form."""
+        channel = self.channel(message["channel_id"])
+        assert channel is not None
+        await self.gateway.dispatch(event, gateway_message(message, self.cast, channel))
+
+    async def publish_delete(self, message: dict[str, Any]) -> None:
+        """Dispatch MESSAGE_DELETE and forget the message."""
+        self.deleted_ids.add(message["id"])
+        self.messages.by_id.pop(message["id"], None)
+        data = {"id": message["id"], "channel_id": message["channel_id"]}
+        channel = self.channel(message["channel_id"])
+        if channel is not None and channel.guild_id:
+            data["guild_id"] = channel.guild_id
+        await self.gateway.dispatch("MESSAGE_DELETE", data)
+
+    def bot_messages(self, channel_id: str | None = None) -> list[dict[str, Any]]:
+        """Current state of every message the bot sent and did not delete, oldest first."""
+        found = [self.messages.by_id[i] for i in self.bot_message_ids if i in self.messages.by_id]
+        return [m for m in found if channel_id is None or m["channel_id"] == channel_id]
