@@ -166,7 +166,7 @@ def _refuse_unlisted_debris(paragraphs: list[Paragraph]) -> None:
 
 
 def _ticker_of(glued: str, article_words: set[str]) -> str:
-    """Guess the ticker glued to a name: 'QualcommQCOM--' -> 'QCOM--', 'NVIDIANVDA--' -> 'NVDA--'."""
+    """Guess the ticker glued to a name: 'QualcommQCOM--' gives 'QCOM--', 'AMDAMD--' 'AMD--'."""
     run = glued.removesuffix("--")
     camel = re.fullmatch(r".*[a-z]([A-Z]{1,5})", run)
     if camel:

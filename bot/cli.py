@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return EXIT_USAGE
-    if args.knowledge:
+    if getattr(args, "knowledge", None):
         settings = _with_knowledge(settings, args.knowledge)
     command = args.command or ("run" if settings.token else "console")
     if command == "check":
@@ -52,8 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a subcommand's unset --knowledge must not erase one given before it.
     common.add_argument(
         "--knowledge",
+        default=argparse.SUPPRESS,
         metavar="DIR",
         help="knowledge directory (default: $BRIEFBOT_KNOWLEDGE or the shipped one)",
     )
@@ -112,20 +115,26 @@ def ask(engine: Engine, lines: Sequence[str], as_json: bool, out: TextIO) -> int
         json.dump(results, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        out.write(
-            "\n\n".join(
-                f"{engine.prefix if not r['command'].startswith(engine.prefix) else ''}{r['command']}\n{r['text']}"
-                if len(lines) > 1
-                else r["text"]
-                for r in results
-            )
-            + "\n"
-        )
+        # Several replies are each headed by the command they answer, as it would be typed.
+        texts = [
+            f"{_with_prefix(r['command'], engine.prefix)}\n{r['text']}"
+            if len(lines) > 1
+            else r["text"]
+            for r in results
+        ]
+        out.write("\n\n".join(texts) + "\n")
     return EXIT_OK if all(r["ok"] for r in results) else EXIT_NOT_OK
+
+
+def _with_prefix(line: str, prefix: str) -> str:
+    line = line.strip()
+    return line if line.startswith(prefix) else prefix + line
 
 
 def console(engine: Engine, store: KnowledgeStore, stdin: TextIO, out: TextIO) -> int:
     """Chat with the engine: a prompt with history on a terminal, one reply per line otherwise."""
+    # As PID 1 in a container a process ignores SIGTERM unless it handles it: end cleanly.
+    signal.signal(signal.SIGTERM, _end_console)
     interactive = stdin.isatty() and out.isatty()
     if interactive:
         import readline  # noqa: F401 - importing it gives input() line editing and history
@@ -154,6 +163,10 @@ def console(engine: Engine, store: KnowledgeStore, stdin: TextIO, out: TextIO) -
             out.flush()
 
 
+def _end_console(signum: int, frame: object) -> None:
+    raise SystemExit(EXIT_OK)
+
+
 def check(directory: Path, out: TextIO) -> int:
     """Validate a knowledge directory and report how much of each article it cites."""
     try:
@@ -170,7 +183,8 @@ def check(directory: Path, out: TextIO) -> int:
     out.write(f"{directory}: no errors.\n")
     out.write(
         f"{len(knowledge.entries)} entries ({', '.join(f'{n} {k}' for k, n in counts.items())}); "
-        f"{len(knowledge.statements)} statements ({direct} direct, {len(knowledge.statements) - direct} reported).\n"
+        f"{len(knowledge.statements)} statements ({direct} direct, "
+        f"{len(knowledge.statements) - direct} reported).\n"
     )
     for report in coverage(knowledge):
         out.write(

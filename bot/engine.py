@@ -22,6 +22,7 @@ MAX_ECHO_CHARS = 60
 MAX_SUGGESTIONS = 3
 MAX_QUOTES = 8
 COMMAND_SIMILAR = 75.0
+COMPLETE_SCORE = 50.0  # autocomplete may offer looser matches: the user picks, nothing is answered
 
 
 class KnowledgeSource(Protocol):
@@ -78,10 +79,11 @@ class Engine:
             text = text[len(self.prefix) :].lstrip()
         elif require_prefix:
             return None
-        name, _, argument = text.partition(" ")
-        if not name:
+        words = text.split(maxsplit=1)
+        if not words:
             return None
-        return ChatLine(name.casefold(), " ".join(argument.split()))
+        argument = " ".join(words[1].split()) if len(words) > 1 else ""
+        return ChatLine(words[0].casefold(), argument)
 
     def handle(self, line: str, require_prefix: bool = True) -> Reply | None:
         """Answer one chat line; None when the line is not a command for the bot."""
@@ -120,8 +122,10 @@ class Engine:
                 else list(index.knowledge.entries.values())
             )
             return [entry.name for entry in entries][:limit]
-        ranked = index.names.rank(_clean(typed), keys)
-        return [index.entry(scored.key).name for scored in ranked if scored.score >= 50][:limit]
+        typed = _clean(typed)
+        ranked = [s.key for s in index.names.rank(typed, keys) if s.score >= COMPLETE_SCORE]
+        found = dict.fromkeys(index.names.starting_with(typed, keys) + ranked)
+        return [index.entry(key).name for key in found][:limit]
 
     # Replies shared by the commands
 
@@ -243,15 +247,15 @@ def _did_you_mean(
     )
 
 
-def _not_found(engine: Engine, query: str, what: str, list_kind: str) -> Reply:
-    search = Suggestion("search", _clean(query)[:MAX_ECHO_CHARS])
+def _not_found(engine: Engine, query: str, what: str, list_kind: str = "") -> Reply:
+    listing = Suggestion("list", list_kind)
     return Reply(
         Status.NOT_FOUND,
         "Not in the article",
         f"The article mentions no {what} called {_echo(query)}. "
-        f"`{engine.prefix}list {list_kind}` shows every one it covers; "
+        f"`{engine.suggestion_line(listing)}` shows every one it covers; "
         f"`{engine.prefix}search` looks through its text.",
-        suggestions=(search, Suggestion("list", list_kind)),
+        suggestions=(Suggestion("search", _clean(query)[:MAX_ECHO_CHARS]), listing),
     )
 
 
@@ -261,9 +265,10 @@ def _not_found(engine: Engine, query: str, what: str, list_kind: str) -> Reply:
 def format_statement(index: KnowledgeIndex, statement: Statement) -> str:
     """A statement with its speaker, as quoted or reported speech, never mixing the two."""
     speaker = index.entry(statement.speaker).name
+    line = statement.excerpt.line
     if statement.direct:
-        return f"{speaker}, in the article's quotation marks: “{statement.text}” (¶{statement.excerpt.line})"
-    return f"{speaker}, as the article reports it: {statement.text} (¶{statement.excerpt.line})"
+        return f"{speaker}, in the article's quotation marks: “{statement.text}” (¶{line})"
+    return f"{speaker}, as the article reports it: {statement.text} (¶{line})"
 
 
 def _entry_reply(engine: Engine, index: KnowledgeIndex, entry: Entry, note: str = "") -> Reply:
@@ -309,13 +314,17 @@ def _lookup(kind: Kind) -> Callable[[Engine, KnowledgeIndex, str], Reply]:
         if kind is Kind.FIGURE and not query:
             return _all_figures(engine, index)
         in_kind = index.names.match(query, index.keys_of(kind))
-        if in_kind.winner:
-            return _entry_reply(engine, index, index.entry(in_kind.winner))
         anywhere = index.names.match(query)
+        # A name given exactly beats a partial one: `!product deepseek` is the company.
+        if in_kind.winner and (in_kind.exact or not anywhere.exact):
+            return _entry_reply(engine, index, index.entry(in_kind.winner))
         if anywhere.winner:
             entry = index.entry(anywhere.winner)
             command = f"{engine.prefix}{_command_for(entry.kind)} {entry.name}"
-            note = f"{entry.name} is a {entry.kind.label}, not a {kind.label}; `{command}` finds it directly."
+            note = (
+                f"{entry.name} is a {entry.kind.label}, not a {kind.label}; "
+                f"`{command}` finds it directly."
+            )
             return _entry_reply(engine, index, entry, note)
         suggestions = _suggest(index, _merge(in_kind, anywhere))
         if suggestions:
@@ -355,10 +364,11 @@ def _quote(engine: Engine, index: KnowledgeIndex, query: str) -> Reply:
         return Reply(
             Status.NOT_FOUND,
             "No statement",
-            f"The article attributes no statement about {entry.name}. `{command}` has what it says about it.",
+            f"The article attributes no statement about {entry.name}. "
+            f"`{command}` has what it says about it.",
             suggestions=(Suggestion(_command_for(entry.kind), entry.name),),
         )
-    hits = index.statements.search(query, limit=MAX_QUOTES)
+    hits = index.statements.search(query, limit=MAX_QUOTES, every_word=True)
     if hits:
         statements = [index.statement(str(hit.key)) for hit in hits]
         return _quotes_reply(index, f"Statements matching {_echo(query)}", statements)
@@ -395,7 +405,8 @@ def _search(engine: Engine, index: KnowledgeIndex, query: str) -> Reply:
         return Reply(
             Status.NOT_FOUND,
             "Nothing found",
-            f"Nothing in the article matches {_echo(query)}. Try other words, or `{engine.prefix}list`.",
+            f"Nothing in the article matches {_echo(query)}. "
+            f"Try other words, or `{engine.prefix}list`.",
             suggestions=(Suggestion("list"),),
         )
     fields = []
@@ -418,8 +429,8 @@ def _search(engine: Engine, index: KnowledgeIndex, query: str) -> Reply:
         fields.append(Field("In the article", "\n".join(f"¶{e.line}: {e.text}" for e in excerpts)))
     return _answer(
         index,
-        f"Search: {_clean(query)[:MAX_ECHO_CHARS]}",
-        "",
+        "Search results",
+        f"What the article says about {_echo(query)}:",
         excerpts + [s for e in entries for s in e.sources[:1]],
         fields=tuple(fields),
         suggestions=_suggest(index, [e.id for e in entries]),
@@ -467,7 +478,8 @@ def _list(engine: Engine, index: KnowledgeIndex, argument: str) -> Reply:
             if index.knowledge.of_kind(kind)
         )
         count = len(index.knowledge.statements)
-        body = f"{len(index.knowledge.entries)} entries and {count} statements (`{engine.prefix}quote`)."
+        entries = len(index.knowledge.entries)
+        body = f"{entries} entries and {count} statements (`{engine.prefix}quote`)."
         return Reply(Status.ANSWERED, "What I know", body, fields)
     kind = _KIND_WORDS.get(argument.casefold())
     if kind is None:
@@ -485,7 +497,8 @@ def _list(engine: Engine, index: KnowledgeIndex, argument: str) -> Reply:
         )
     entries = index.knowledge.of_kind(kind)
     body = "\n".join(
-        f"**{e.name}**{f' ({e.value})' if e.value else ''} · `{engine.prefix}{_command_for(kind)} {e.name}`"
+        f"**{e.name}**{f' ({e.value})' if e.value else ''} · "
+        f"`{engine.prefix}{_command_for(kind)} {e.name}`"
         for e in entries
     )
     return Reply(Status.ANSWERED, _LIST_NAMES[kind].capitalize(), body)
@@ -528,7 +541,7 @@ def _source(engine: Engine, index: KnowledgeIndex, argument: str) -> Reply:
             )
             if suggestions:
                 return _did_you_mean(engine, argument, suggestions, "entry")
-            return _not_found(engine, argument, "entry", "")
+            return _not_found(engine, argument, "entry")
         entry = index.entry(match.winner)
         body = "\n".join(f"¶{excerpt.line}: “{excerpt.text}”" for excerpt in entry.sources)
         return _answer(index, f"Where the article says it: {entry.name}", body, list(entry.sources))
@@ -536,13 +549,15 @@ def _source(engine: Engine, index: KnowledgeIndex, argument: str) -> Reply:
     fields = tuple(
         Field(
             article.title,
-            f"Text: `{article.source}` ({len(article.text.paragraphs)} content lines, {len(article.text.sentences)} sentences)",
+            f"Text: `{article.source}` ({len(article.text.paragraphs)} content lines, "
+            f"{len(article.text.sentences)} sentences)",
         )
         for article in knowledge.articles
     )
     body = (
-        "Every answer comes from the article below and cites it as ¶N, the line of the article file. "
-        "Every quotation and excerpt is checked, word for word, against that text when the knowledge loads. "
+        "Every answer comes from the article below and cites it as ¶N, the line of the "
+        "article file. Every quotation and excerpt is checked, word for word, against that "
+        "text when the knowledge loads. "
         f"`{engine.prefix}source NAME` shows the exact excerpts behind one entry."
     )
     return Reply(Status.ANSWERED, "Sources", body, fields)
@@ -562,7 +577,8 @@ def _help(engine: Engine, index: KnowledgeIndex, argument: str) -> Reply:
         return Reply(
             Status.ANSWERED,
             f"{engine.prefix}{command.name}",
-            f"{command.summary}\nUsage: `{command.usage(engine.prefix)}`\nExample: `{engine.prefix}{command.example}`{aliases}",
+            f"{command.summary}\nUsage: `{command.usage(engine.prefix)}`\n"
+            f"Example: `{engine.prefix}{command.example}`{aliases}",
         )
     lines = [f"`{c.usage(engine.prefix)}`: {c.summary}" for c in COMMANDS]
     body = (
@@ -642,7 +658,8 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "list",
-        "Everything the bot knows, or one kind: products, companies, people, topics, figures, quotes.",
+        "Everything the bot knows, or one kind: "
+        "products, companies, people, topics, figures, quotes.",
         "list products",
         _list,
         "KIND",

@@ -11,6 +11,8 @@ from bot.knowledge import Entry, Kind, KnowledgeBase, Statement
 from bot.matching import NameMatcher
 from bot.search import Document, SearchIndex
 
+COMMON_SHARE = 0.2  # a word in a fifth of all entries and sentences ("china") names nothing alone
+
 
 @dataclass(frozen=True)
 class SentenceKey:
@@ -45,6 +47,7 @@ class KnowledgeIndex:
         names = NameMatcher(
             {entry.id: entry.names for entry in knowledge.entries.values()},
             text.vocabulary,
+            text.common_words(COMMON_SHARE),
         )
         statements = SearchIndex(Document(s.id, "", s.text) for s in knowledge.statements)
         return cls(knowledge, names, text, statements)

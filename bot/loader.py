@@ -89,7 +89,8 @@ def _knowledge_files(directory: Path, errors: list[KnowledgeError]) -> list[Path
                     shown,
                     None,
                     "",
-                    "is not a directory; point BRIEFBOT_KNOWLEDGE or --knowledge at the knowledge folder",
+                    "is not a directory; point BRIEFBOT_KNOWLEDGE or --knowledge at the "
+                    "knowledge folder",
                 )
             )
             return []
@@ -290,7 +291,8 @@ class _Builder:
                 shown,
                 doc,
                 (*path, "id"),
-                f"the id '{item_id}' is already used at {other_file}:{other_line}; ids must be unique",
+                f"the id '{item_id}' is already used at {other_file}:{other_line}; "
+                "ids must be unique",
             )
             return False
         self.places[item_id] = (shown, doc, path)
@@ -357,7 +359,8 @@ class _Builder:
                     shown,
                     doc,
                     field_path,
-                    f"'{name}' is also a name of the {kind.value} '{owner}'; give each {kind.value} its own names",
+                    f"'{name}' is also a name of the {kind.value} '{owner}'; "
+                    f"give each {kind.value} its own names",
                 )
 
     def _statement(
@@ -383,7 +386,8 @@ class _Builder:
                 shown,
                 doc,
                 (*path, "text"),
-                f"{_short(raw['text'])} is not in the article; a statement must be the article's exact words",
+                f"{_short(raw['text'])} is not in the article; "
+                "a statement must be the article's exact words",
             )
             return
         if raw["direct"] and not article.text.is_quoted(location):
@@ -391,7 +395,8 @@ class _Builder:
                 shown,
                 doc,
                 (*path, "direct"),
-                "is true, but the article does not print this text inside quotation marks; set it to false (reported speech)",
+                "is true, but the article does not print this text inside quotation marks; "
+                "set it to false (reported speech)",
             )
         excerpt = Excerpt(article.id, article.text.display(location), location)
         self.statements.append(
@@ -416,7 +421,8 @@ class _Builder:
                     shown,
                     doc,
                     path,
-                    f"refers to '{target}', which is a {entry.kind.value}; a speaker must be a person",
+                    f"refers to '{target}', which is a {entry.kind.value}; "
+                    "a speaker must be a person",
                 )
 
 

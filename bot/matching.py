@@ -14,11 +14,52 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 from rapidfuzz.utils import default_process
 
 STOPWORDS = frozenset(
-    "a an the of for and or in on at to about is are was were be what whats who whos which "
-    "does did do say said says tell me us please with by from its it his her their".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "for",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "about",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "what",
+        "whats",
+        "who",
+        "whos",
+        "which",
+        "does",
+        "did",
+        "do",
+        "say",
+        "said",
+        "says",
+        "tell",
+        "me",
+        "us",
+        "please",
+        "with",
+        "by",
+        "from",
+        "its",
+        "it",
+        "his",
+        "her",
+        "their",
+    ]
 )
 MAX_QUERY_CHARS = 200  # longer queries are cut before matching, so they cost no more
 EXACT = 100.0
@@ -26,9 +67,10 @@ CONFIDENT = 80.0  # a winner needs this score ...
 MARGIN = 10.0  # ... and this lead over the runner-up,
 CLEAR = 90.0  # or this score with a smaller lead:
 CLEAR_MARGIN = 5.0
-SUGGEST = 60.0  # below this a name is not worth suggesting
+SUGGEST = 70.0  # below this a name is not worth suggesting
 UNSURE_CAP = 75.0  # the most a query with an unexplained word can score
-TOKEN_SIMILAR = 80.0  # two words this similar are the same word with a typo
+TOKEN_SIMILAR = 80.0  # two words this similar are the same word (see word_similarity)
+PARTIAL = 86.0  # the query is part of a name: "jensen", "rtx", "tongyi"
 
 _POSSESSIVE = re.compile(r"['’`]s\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
@@ -36,7 +78,7 @@ _NUMBER = re.compile(r"\d+")
 
 def normalise_name(text: str) -> str:
     """Case-fold, drop possessives and punctuation, and fold spaces: 'Alibaba’s' -> 'alibaba'."""
-    text = unicodedata.normalize("NFKC", text[:MAX_QUERY_CHARS])
+    text = unicodedata.normalize("NFKC", text)
     text = _POSSESSIVE.sub("", text)
     return " ".join(default_process(text).split())
 
@@ -73,18 +115,25 @@ class Match:
 class NameMatcher:
     """Matches queries against keys that each have several names."""
 
-    def __init__(self, names: Mapping[str, Iterable[str]], vocabulary: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        names: Mapping[str, Iterable[str]],
+        vocabulary: Iterable[str] = (),
+        common_words: Iterable[str] = (),
+    ) -> None:
+        """`vocabulary`: words the source knows; `common_words`: too frequent to name alone."""
         self._names = [
             (key, name, normalise_name(name))
             for key, key_names in names.items()
             for name in key_names
         ]
         self._vocabulary = frozenset(vocabulary) | STOPWORDS
+        self._common = frozenset(common_words)
 
     def rank(self, query: str, keys: Iterable[str] | None = None) -> list[Scored]:
         """Every key's best score for the query, best first (ties keep declaration order)."""
         wanted = set(keys) if keys is not None else None
-        normalised = normalise_name(query)
+        normalised = normalise_name(query[:MAX_QUERY_CHARS])
         best: dict[str, Scored] = {}
         if not normalised:
             return []
@@ -96,6 +145,22 @@ class NameMatcher:
                 best[key] = Scored(key, score, name)
         return sorted(best.values(), key=lambda scored: -scored.score)
 
+    def starting_with(self, typed: str, keys: Iterable[str] | None = None) -> list[str]:
+        """Keys with a name that starts with what was typed, then with a word that does."""
+        wanted = set(keys) if keys is not None else None
+        prefix = normalise_name(typed[:MAX_QUERY_CHARS])
+        if not prefix:
+            return []
+        whole, word = [], []
+        for key, _, name in self._names:
+            if wanted is not None and key not in wanted:
+                continue
+            if name.startswith(prefix) or name.replace(" ", "").startswith(prefix.replace(" ", "")):
+                whole.append(key)
+            elif f" {prefix}" in f" {name}":
+                word.append(key)
+        return list(dict.fromkeys(whole + word))
+
     def match(self, query: str, keys: Iterable[str] | None = None) -> Match:
         """Decide whether the query names one key outright."""
         ranked = [scored for scored in self.rank(query, keys) if scored.score >= SUGGEST]
@@ -106,7 +171,8 @@ class NameMatcher:
             return EXACT
         query_words, name_words = content_words(query), content_words(name)
         score = max(
-            fuzz.ratio(query.replace(" ", ""), name.replace(" ", "")),
+            _look_alike(query, name),
+            _run_together(query_words, name_words),
             _reordered(query_words, name_words),
             self._word_fit(query_words, name_words),
         )
@@ -116,24 +182,29 @@ class NameMatcher:
 
     def _word_fit(self, query_words: list[str], name_words: list[str]) -> float:
         """Score by words: the whole name present (maybe with extra known words), or part of it."""
-        per_name_word = [max(_word_similarity(q, n) for q in query_words) for n in name_words]
+        per_name_word = [max(word_similarity(q, n) for q in query_words) for n in name_words]
         if min(per_name_word) >= TOKEN_SIMILAR:
             extras = [
                 q
                 for q in query_words
-                if max(_word_similarity(q, n) for n in name_words) < TOKEN_SIMILAR
+                if max(word_similarity(q, n) for n in name_words) < TOKEN_SIMILAR
             ]
             return min(per_name_word) - (5.0 if extras else 0.0) - (3.0 if len(extras) > 1 else 0.0)
-        per_query_word = [max(_word_similarity(q, n) for n in name_words) for q in query_words]
-        if min(per_query_word) >= TOKEN_SIMILAR and sum(map(len, query_words)) >= 3:
-            return 86.0  # the query is part of the name: "jensen", "rtx"
-        return 0.0
+        per_query_word = [max(word_similarity(q, n) for n in name_words) for q in query_words]
+        if min(per_query_word) < TOKEN_SIMILAR:
+            return 0.0
+        if all(word in self._common for word in query_words):
+            return UNSURE_CAP  # "china" is part of too many names to pick one
+        distinctive = sum(len(word) for word in query_words) >= 3 or any(
+            w.isdigit() for w in query_words
+        )
+        return PARTIAL if distinctive else 0.0
 
     def _unexplained(self, query_words: list[str], name_words: list[str]) -> bool:
         """A query word that is neither close to a word of the name nor known to the article."""
         return any(
             word not in self._vocabulary
-            and max(_word_similarity(word, n) for n in name_words) < TOKEN_SIMILAR
+            and max(word_similarity(word, n) for n in name_words) < TOKEN_SIMILAR
             for word in query_words
         )
 
@@ -153,14 +224,41 @@ def _winner(ranked: list[Scored]) -> str | None:
     return None
 
 
-def _word_similarity(query_word: str, name_word: str) -> float:
-    if query_word == name_word:
+def word_similarity(query_word: str, word: str) -> float:
+    """How surely a typed word means a known word: at least TOKEN_SIMILAR when it does.
+
+    A typo is one edit in words of five letters or more (two in long words), a swap of
+    neighbours counting as one ("hauwei"); a prefix of four letters or more counts too
+    ("qualc"). Shorter words and words with digits must be exact: one character changes
+    what "h20", "amd", "musk" or "h200" mean.
+    """
+    if query_word == word:
         return 100.0
-    if min(len(query_word), len(name_word)) <= 3:
-        return 0.0  # short words (h20, amd, ai) must be exact: one letter changes their meaning
-    if len(query_word) >= 4 and name_word.startswith(query_word):
-        return 85.0  # a prefix: "qualc", "deeps"
-    return fuzz.ratio(query_word, name_word)
+    if min(len(query_word), len(word)) <= 3 or _has_digit(query_word) or _has_digit(word):
+        return 0.0
+    if len(query_word) >= 4 and word.startswith(query_word):
+        return 85.0
+    if min(len(query_word), len(word)) <= 4:
+        return 0.0  # "musk" is not "must"
+    edits = OSA.distance(query_word, word)
+    allowed = 1 if max(len(query_word), len(word)) <= 7 else 2
+    return 100.0 - 5.0 * edits if edits <= allowed else min(fuzz.ratio(query_word, word), 70.0)
+
+
+def _has_digit(word: str) -> bool:
+    return any(char.isdigit() for char in word)
+
+
+def _look_alike(query: str, name: str) -> float:
+    """Similar as strings ("h200", "hauwe"): enough to suggest, never to answer outright."""
+    return min(fuzz.ratio(query.replace(" ", ""), name.replace(" ", "")), UNSURE_CAP)
+
+
+def _run_together(query_words: list[str], name_words: list[str]) -> float:
+    """One typed word for a name of several, spaces left out: "jensenhaung"."""
+    if len(query_words) != 1 or len(name_words) < 2:
+        return 0.0
+    return fuzz.ratio(query_words[0], "".join(name_words))
 
 
 def _reordered(query_words: list[str], name_words: list[str]) -> float:

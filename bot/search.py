@@ -9,10 +9,16 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.matching import MAX_QUERY_CHARS, content_words, normalise_name
+from bot.matching import (
+    MAX_QUERY_CHARS,
+    TOKEN_SIMILAR,
+    content_words,
+    normalise_name,
+    word_similarity,
+)
 
 MAX_QUERY_WORDS = 12
-WORD_SIMILAR = 84.0
+PREFILTER = 50.0  # rapidfuzz narrows the vocabulary quickly; word_similarity decides
 NAME_WEIGHT = 2.0
 
 
@@ -46,6 +52,9 @@ class SearchIndex:
             frequency.update(words.keys())
         count = max(len(self._documents), 1)
         self._idf = {word: math.log(1 + count / seen) for word, seen in frequency.items()}
+        self._frequency = frequency
+        lengths = [sum(counts.values()) for _, counts, _ in self._documents]
+        self._average_length = max(sum(lengths) / max(len(lengths), 1), 1.0)
         self._vocabulary = list(self._idf)
 
     @property
@@ -53,47 +62,55 @@ class SearchIndex:
         """Every indexed word."""
         return frozenset(self._vocabulary)
 
-    def search(self, query: str, limit: int = 5) -> list[Hit]:
-        """The best documents for the query, best first; empty when no word is found."""
+    def search(self, query: str, limit: int = 5, every_word: bool = False) -> list[Hit]:
+        """The best documents for the query, best first; empty when no word is found.
+
+        With `every_word`, a document must contain every meaningful word of the query.
+        """
         words = content_words(normalise_name(query[:MAX_QUERY_CHARS]))[:MAX_QUERY_WORDS]
-        widened = [self._widen(word) for word in words]
-        widened = [options for options in widened if options]
-        if not widened:
+        widened = [options for options in map(self._widen, words) if options]
+        if not widened or (every_word and len(widened) < len(words)):
             return []
         hits = []
         for key, counts, title_words in self._documents:
-            matched, score = 0, 0.0
-            for options in widened:
-                best = (
-                    max(
-                        (weight * self._idf[w] * (NAME_WEIGHT if w in title_words else 1.0))
-                        for w, weight in options.items()
-                        if w in counts
-                    )
-                    if any(w in counts for w in options)
-                    else 0.0
-                )
-                if best:
-                    matched += 1
-                    score += best
-            if matched:
-                hits.append(Hit(key, score * matched / len(widened)))
+            scores = [self._word_score(options, counts, title_words) for options in widened]
+            matched = sum(1 for score in scores if score)
+            if matched and (matched == len(words) or not every_word):
+                # Favour documents that hold more of the query, and short ones that are about it.
+                length = 0.5 + 0.5 * sum(counts.values()) / self._average_length
+                hits.append(Hit(key, sum(scores) * matched / len(words) / length))
         hits.sort(key=lambda hit: -hit.score)
         return hits[:limit]
+
+    def _word_score(
+        self, options: dict[str, float], counts: Counter[str], title_words: set[str]
+    ) -> float:
+        """The best-weighted form of one query word found in a document, or 0."""
+        return max(
+            (
+                weight * self._idf[word] * (NAME_WEIGHT if word in title_words else 1.0)
+                for word, weight in options.items()
+                if word in counts
+            ),
+            default=0.0,
+        )
+
+    def common_words(self, share: float) -> frozenset[str]:
+        """Words found in at least `share` of the documents."""
+        count = len(self._documents)
+        return frozenset(
+            word for word, seen in self._frequency.items() if count and seen / count >= share
+        )
 
     def _widen(self, word: str) -> dict[str, float]:
         """Indexed words the query word may mean, each with how sure we are."""
         options = {word: 1.0} if word in self._idf else {}
-        if len(word) >= 4:
-            for candidate, score, _ in process.extract(
-                word,
-                self._vocabulary,
-                scorer=fuzz.ratio,
-                score_cutoff=WORD_SIMILAR,
-                limit=5,
-            ):
-                options.setdefault(candidate, score / 100.0)
-            for candidate in self._vocabulary:
-                if candidate.startswith(word) and candidate != word:
-                    options.setdefault(candidate, 0.9)
+        if len(word) < 4:
+            return options
+        for candidate, _, _ in process.extract(
+            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=PREFILTER, limit=None
+        ):
+            similarity = word_similarity(word, candidate)
+            if similarity >= TOKEN_SIMILAR:
+                options.setdefault(candidate, similarity / 100.0)
         return options

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -16,7 +16,7 @@ class SettingsError(ValueError):
 
 
 def default_knowledge_dir() -> Path:
-    """The shipped knowledge: the repo's knowledge/ when run from a checkout, else the wheel's copy."""
+    """The shipped knowledge: knowledge/ of the checkout, else the copy inside the wheel."""
     checkout = _PACKAGE.parent / "knowledge"
     return checkout if checkout.is_dir() else _PACKAGE / "_shipped" / "knowledge"
 
@@ -27,7 +27,7 @@ class Settings:
 
     token: str | None = None
     prefix: str = "!"
-    knowledge_dir: Path = default_knowledge_dir()
+    knowledge_dir: Path = field(default_factory=default_knowledge_dir)
     admin_ids: frozenset[int] = frozenset()
     cooldown_rate: int = 5
     cooldown_seconds: float = 10.0
@@ -48,12 +48,19 @@ class Settings:
             )
         shard_ids = _int_list(env, "BRIEFBOT_SHARD_IDS")
         shard_count = _integer(env, "BRIEFBOT_SHARD_COUNT", None, minimum=1)
+        if shard_ids is not None and any(shard < 0 for shard in shard_ids):
+            raise SettingsError("BRIEFBOT_SHARD_IDS must be shard numbers from 0 up.")
         if shard_ids is not None and shard_count is None:
             raise SettingsError("BRIEFBOT_SHARD_IDS needs BRIEFBOT_SHARD_COUNT set too.")
         if shard_ids and shard_count is not None and max(shard_ids) >= shard_count:
             raise SettingsError("BRIEFBOT_SHARD_IDS must all be below BRIEFBOT_SHARD_COUNT.")
+        token = env.get("DISCORD_TOKEN", "").strip() or None
+        if token and not all("!" <= char <= "~" for char in token):
+            raise SettingsError(
+                "DISCORD_TOKEN holds spaces or characters no Discord token has; copy it again."
+            )
         return cls(
-            token=env.get("DISCORD_TOKEN", "").strip() or None,
+            token=token,
             prefix=prefix,
             knowledge_dir=Path(knowledge).expanduser() if knowledge else default_knowledge_dir(),
             admin_ids=frozenset(_int_list(env, "BRIEFBOT_ADMIN_IDS") or ()),

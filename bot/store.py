@@ -38,7 +38,8 @@ class ReloadOutcome:
     def summary(self) -> str:
         """One line for logs and replies."""
         if not self.ok:
-            return f"reload failed with {len(self.errors)} error(s); the previous knowledge is still serving"
+            count = len(self.errors)
+            return f"reload failed with {count} error(s); the previous knowledge is still serving"
         if not (self.added or self.removed or self.changed):
             return "reloaded; nothing changed"
         parts = [
