@@ -1,0 +1,1 @@
+"""The Discord adapter: a thin layer that turns Discord events into engine calls and back."""

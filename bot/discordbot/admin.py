@@ -1,0 +1,124 @@
+"""Admin commands: reload the knowledge, show what is loaded, sync slash commands."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import discord
+from discord.ext import commands
+
+from bot.discordbot.client import Briefbot, NotAdmin
+from bot.knowledge import Kind
+from bot.reply import Field, Reply, Status
+from bot.store import ReloadOutcome
+
+Context = commands.Context[Briefbot]
+MAX_ERRORS_SHOWN = 15
+
+
+async def is_admin(ctx: Context) -> bool:
+    """The app's owner or team, BRIEFBOT_ADMIN_IDS, or a member who can manage the server."""
+    if ctx.author.id in ctx.bot.settings.admin_ids or await ctx.bot.is_owner(ctx.author):
+        return True
+    if isinstance(ctx.author, discord.Member) and ctx.author.guild_permissions.manage_guild:
+        return True
+    raise NotAdmin("Only server managers and the bot's admins can do that.")
+
+
+def actor(ctx: Context) -> str:
+    """Who did it, for logs and `kb`: name and id, never anything secret."""
+    return f"{ctx.author} ({ctx.author.id})"
+
+
+class Admin(commands.Cog):
+    """Knowledge reloads and slash-command sync, for admins only."""
+
+    def __init__(self, bot: Briefbot) -> None:
+        self.bot = bot
+
+    async def cog_check(self, ctx: Context) -> bool:  # type: ignore[override]
+        """Every command here is for admins."""
+        return await is_admin(ctx)
+
+    @commands.hybrid_command(
+        description="Re-read the knowledge base; a broken edit changes nothing."
+    )
+    async def reload(self, ctx: Context) -> None:
+        """Reload the knowledge."""
+        outcome = await self.bot.reload_knowledge(actor(ctx))
+        await self.bot.send_reply(ctx, reload_reply(outcome))
+
+    @commands.hybrid_command(description="What knowledge is loaded, and the last reload.")
+    async def kb(self, ctx: Context) -> None:
+        """Show the loaded knowledge."""
+        await self.bot.send_reply(ctx, knowledge_reply(self.bot))
+
+    @commands.hybrid_command(description="Sync slash commands globally, or to this server.")
+    @commands.is_owner()
+    async def sync(self, ctx: Context, scope: Literal["global", "here"] = "global") -> None:
+        """Publish the slash commands."""
+        if scope == "here" and ctx.guild is not None:
+            self.bot.tree.copy_global_to(guild=ctx.guild)
+            synced = await self.bot.tree.sync(guild=ctx.guild)
+            where = "this server"
+        else:
+            synced = await self.bot.tree.sync()
+            where = "every server (global commands can take a while to appear)"
+        await self.bot.send_reply(
+            ctx, Reply(Status.ANSWERED, f"Synced {len(synced)} slash commands to {where}.")
+        )
+
+
+def reload_reply(outcome: ReloadOutcome) -> Reply:
+    """The reply to a reload: what changed, or every error and the reassurance that nothing did."""
+    if outcome.ok:
+        fields = tuple(
+            Field(label, ", ".join(ids)[:1000])
+            for label, ids in (
+                ("Added", outcome.added),
+                ("Removed", outcome.removed),
+                ("Changed", outcome.changed),
+            )
+            if ids
+        )
+        return Reply(Status.ANSWERED, "Knowledge reloaded", outcome.summary(), fields)
+    shown = [str(error) for error in outcome.errors[:MAX_ERRORS_SHOWN]]
+    more = len(outcome.errors) - len(shown)
+    body = "\n".join(f"• {line}" for line in shown) + (f"\n…and {more} more" if more > 0 else "")
+    return Reply(
+        Status.ANSWERED,
+        "Reload refused: the previous knowledge is still serving",
+        f"Fix these and reload again (`briefbot check` lists them too):\n{body}",
+    )
+
+
+def knowledge_reply(bot: Briefbot) -> Reply:
+    """What is loaded and the reload history."""
+    knowledge = bot.store.current.knowledge
+    counts = ", ".join(f"{len(knowledge.of_kind(kind))} {kind.value}" for kind in Kind)
+    fields = [
+        Field("Articles", "\n".join(f"{a.title} (`{a.source}`)" for a in knowledge.articles)),
+        Field(
+            "Entries", f"{len(knowledge.entries)}: {counts}; {len(knowledge.statements)} statements"
+        ),
+        Field("Loaded", f"{_when(knowledge.loaded_at)} from `{knowledge.directory}`"),
+    ]
+    last = bot.store.last_reload
+    if last is not None:
+        fields.append(Field("Last reload", f"{_when(last.at)} by {last.actor}: {last.summary()}"))
+    failure = bot.store.last_failure
+    if failure is not None:
+        first = str(failure.errors[0]) if failure.errors else ""
+        fields.append(
+            Field("Last reload error", f"{_when(failure.at)} by {failure.actor}: {first}")
+        )
+    return Reply(Status.ANSWERED, "Loaded knowledge", "", tuple(fields))
+
+
+def _when(moment: Any) -> str:
+    return discord.utils.format_dt(moment, "f") + f" ({discord.utils.format_dt(moment, 'R')})"
+
+
+async def setup(bot: Briefbot) -> None:
+    """Extension entry point."""
+    await bot.add_cog(Admin(bot))

@@ -1,0 +1,155 @@
+"""The Discord bot: a commands.Bot over the engine, with one error handler for every command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Coroutine
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cooldown import UserCooldown
+from bot.discordbot.embeds import render_pages
+from bot.engine import Engine
+from bot.reply import Reply, Status
+from bot.settings import Settings
+from bot.store import KnowledgeStore, ReloadOutcome
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.discordbot.briefing", "bot.discordbot.admin")
+
+
+class NotAdmin(commands.CheckFailure):
+    """The user may not run an admin command; the message says who may."""
+
+
+class OnCooldown(commands.CommandOnCooldown):
+    """A user is over the rate limit; `notify` is true for the first refusal in a window."""
+
+    def __init__(self, cooldown: commands.Cooldown, retry_after: float, notify: bool) -> None:
+        super().__init__(cooldown, retry_after, commands.BucketType.user)
+        self.notify = notify
+
+
+class Briefbot(commands.AutoShardedBot):
+    """Answers briefing commands in servers and DMs, as prefix and slash commands."""
+
+    def __init__(self, settings: Settings, store: KnowledgeStore) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # channels and permissions of the servers the bot is in
+        intents.guild_messages = True
+        intents.dm_messages = True
+        intents.message_content = True  # privileged: prefix commands in servers need it
+        super().__init__(
+            command_prefix=settings.prefix,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            case_insensitive=True,
+            strip_after_prefix=True,
+            help_command=None,
+            shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,
+            allowed_contexts=app_commands.AppCommandContext(
+                guild=True, dm_channel=True, private_channel=True
+            ),
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
+        )
+        self.settings = settings
+        self.store = store
+        self.engine = Engine(store, settings.prefix)
+        self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
+        self.check_once(self._within_cooldown)
+        self._background: set[asyncio.Task[Any]] = set()
+
+    async def setup_hook(self) -> None:
+        """Load the cogs and listen for SIGHUP; slash commands are synced only by `sync`."""
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        loop = asyncio.get_running_loop()
+        try:
+            loop.add_signal_handler(
+                signal.SIGHUP, lambda: self.run_in_background(self.reload_knowledge("SIGHUP"))
+            )
+        except (NotImplementedError, AttributeError):  # platforms without SIGHUP
+            log.info("SIGHUP reload is not available on this platform")
+
+    def run_in_background(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Run work from a signal handler, holding the task so it is not collected mid-way."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def reload_knowledge(self, actor: str) -> ReloadOutcome:
+        """Reload in a worker thread so the bot keeps answering from the old knowledge meanwhile."""
+        return await asyncio.to_thread(self.store.reload, actor)
+
+    async def send_reply(self, ctx: commands.Context[Any], reply: Reply) -> None:
+        """Send an engine reply as embeds; a refusal to a slash command is seen only by its user."""
+        ephemeral = not reply.ok and ctx.interaction is not None
+        # A prefix command's answer replies to it (without pinging), so readers see which
+        # question it answers; a deleted question does not stop the answer.
+        reference = None
+        if ctx.interaction is None:
+            reference = ctx.message.to_reference(fail_if_not_exists=False)
+        for page in render_pages(reply):
+            await ctx.send(embeds=list(page.embeds), ephemeral=ephemeral, reference=reference)
+            reference = None
+
+    async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
+        """A corrected command is answered like a new one (checks and cooldowns apply again)."""
+        if before.content != after.content:
+            await self.process_commands(after)
+
+    async def _within_cooldown(self, ctx: commands.Context[Any]) -> bool:
+        verdict = self.cooldown.hit(ctx.author.id)
+        if not verdict.allowed:
+            cooldown = commands.Cooldown(self.cooldown.rate, self.cooldown.per)
+            raise OnCooldown(cooldown, verdict.retry_after, verdict.notify)
+        return True
+
+    async def on_command_error(
+        self, ctx: commands.Context[Any], error: commands.CommandError
+    ) -> None:  # type: ignore[override]
+        """Every command error: a sentence for user mistakes, an apology and a log for ours."""
+        if isinstance(error, commands.HybridCommandError):
+            error = getattr(error, "original", error)  # type: ignore[assignment]
+        if isinstance(error, commands.CommandNotFound):
+            await self._unknown_command(ctx)
+        elif isinstance(error, OnCooldown):
+            if error.notify:
+                wait = max(1, round(error.retry_after))
+                await self._notice(ctx, f"Slow down a little: you can ask again in {wait} s.")
+        elif isinstance(error, commands.NotOwner):
+            await self._notice(ctx, "Only the bot's owner can do that.")
+        elif isinstance(error, NotAdmin):
+            await self._notice(ctx, str(error))
+        elif isinstance(error, (commands.CheckFailure, app_commands.CheckFailure)):
+            await self._notice(ctx, "You cannot use that command here.")
+        elif isinstance(error, commands.UserInputError) and ctx.command is not None:
+            await self.send_reply(ctx, self.engine.run(ctx.command.name, ""))
+        else:
+            original = getattr(error, "original", error)
+            log.error(
+                "command %r failed", ctx.command and ctx.command.qualified_name, exc_info=original
+            )
+            await self._notice(ctx, "Sorry, something went wrong on my side. It has been logged.")
+
+    async def _unknown_command(self, ctx: commands.Context[Any]) -> None:
+        # Other bots share the prefix: in a server, speak up only for a near miss of ours.
+        name = ctx.invoked_with or ""
+        reply = self.engine.run(name, "")
+        if (
+            reply.status is Status.UNKNOWN_COMMAND
+            and not reply.suggestions
+            and ctx.guild is not None
+        ):
+            return
+        await self.send_reply(ctx, reply)
+
+    async def _notice(self, ctx: commands.Context[Any], sentence: str) -> None:
+        await self.send_reply(ctx, Reply(Status.USAGE, sentence))

@@ -1,0 +1,92 @@
+"""Starting and stopping the Discord bot: endpoints, logging, signals and exit statuses."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+import discord
+import yarl
+
+from bot.discordbot.client import Briefbot
+from bot.loader import KnowledgeLoadError
+from bot.settings import Settings
+from bot.store import KnowledgeStore
+
+EXIT_OK, EXIT_CONFIG = 0, 2
+
+log = logging.getLogger(__name__)
+
+
+class RedactToken(logging.Filter):
+    """Defence in depth: whatever logs a record, the token never reaches the output."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "[token]"), None
+        if record.exc_text and self.token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.token, "[token]")
+        return True
+
+
+def run_bot(settings: Settings) -> int:
+    """Run until SIGTERM or SIGINT; returns the exit status."""
+    if not settings.token:
+        return _fail(
+            "DISCORD_TOKEN is not set; set it to your bot's token, or run `briefbot console`."
+        )
+    try:
+        store = KnowledgeStore.open(settings.knowledge_dir)
+    except KnowledgeLoadError as error:
+        return _fail(f"the knowledge in {settings.knowledge_dir} is broken:\n{error}")
+    _point_at_discord(settings)
+    discord.utils.setup_logging(level=logging.INFO, root=True)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(settings.token))
+    try:
+        asyncio.run(_serve(settings, store))
+    except discord.LoginFailure:
+        return _fail(
+            "Discord refused DISCORD_TOKEN; copy the bot token again from the developer portal."
+        )
+    except discord.PrivilegedIntentsRequired:
+        return _fail(
+            "the Message Content intent is not enabled for this bot; turn it on in the developer "
+            "portal (Bot > Privileged Gateway Intents) and start again."
+        )
+    return EXIT_OK
+
+
+def _point_at_discord(settings: Settings) -> None:
+    """Use another Discord-compatible server (self-hosted, or the test emulator) when configured."""
+    if settings.api_base:
+        discord.http.Route.BASE = settings.api_base
+    if settings.gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+async def _serve(settings: Settings, store: KnowledgeStore) -> None:
+    bot = Briefbot(settings, store)
+    loop = asyncio.get_running_loop()
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(stop, lambda name=stop.name: _stop(bot, name))
+    async with bot:
+        await bot.start(settings.token)  # type: ignore[arg-type]
+    log.info("briefbot stopped")
+
+
+def _stop(bot: Briefbot, signal_name: str) -> None:
+    log.info("received %s, shutting down", signal_name)
+    bot.run_in_background(bot.close())
+
+
+def _fail(sentence: str) -> int:
+    print(f"briefbot: {sentence}", file=sys.stderr)
+    return EXIT_CONFIG

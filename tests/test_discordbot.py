@@ -1,0 +1,428 @@
+"""The Discord bot end to end: `briefbot run` in a subprocess against the local Discord emulator.
+
+The bot is configured only by its environment and driven as people would: messages in a server
+channel, DMs, slash commands with options and autocomplete, admins and non-admins. Every test
+asserts on the exact request bodies the bot sent; the emulator checks each against Discord's
+OpenAPI description, and any error the bot logs fails the test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from tests.botprocess import (
+    BRIEFBOT,
+    BotProcess,
+    bot_environment,
+    embeds_of,
+    replies_to,
+    request_after,
+)
+from tests.conftest import KNOWLEDGE_FILE_NAME, REPO, SHIPPED_KNOWLEDGE
+from tests.discord_emulator import Emulator
+from tests.discord_emulator.log import RecordedRequest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+
+EPHEMERAL = 1 << 6
+SILENCE = 1.0  # how long "no reply" is watched for, after a later command was answered
+
+
+def copy_knowledge(target: Path) -> Path:
+    """A private, editable copy of knowledge/ and seeds/; returns the knowledge directory."""
+    shutil.copytree(SHIPPED_KNOWLEDGE, target / "knowledge")
+    shutil.copytree(REPO / "seeds", target / "seeds")
+    return target / "knowledge"
+
+
+async def started(emulator: Emulator, knowledge: Path, **env: str) -> BotProcess:
+    """A running bot whose owner has synced the slash commands."""
+    bot = BotProcess(emulator, bot_environment(emulator, knowledge, **env))
+    await bot.start()
+    message = await emulator.send_guild_message(emulator.owner, "!sync")
+    reply = await emulator.wait_for_request(replies_to(message))
+    assert embeds_of(reply)[0]["title"].startswith("Synced ")
+    return bot
+
+
+async def finished(bot: BotProcess, emulator: Emulator) -> None:
+    """Stop the bot and hold it to a clean run: exit 0, nothing logged as an error."""
+    assert await bot.stop() == 0, "\n".join(bot.log[-20:])
+    assert bot.logged_errors() == []
+    assert emulator.schema_errors == []
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def emulator() -> AsyncIterator[Emulator]:
+    """One emulator for the module's shared bot."""
+    async with Emulator(heartbeat_interval_ms=1000) as emu:
+        if emu.schema_validation_disabled_reason:
+            print(f"request bodies not validated: {emu.schema_validation_disabled_reason}")
+        yield emu
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def shared_bot(
+    emulator: Emulator, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[BotProcess]:
+    """One bot for the tests that do not change its knowledge."""
+    bot = await started(emulator, copy_knowledge(tmp_path_factory.mktemp("shared")))
+    yield bot
+    await finished(bot, emulator)
+
+
+async def ask(
+    emulator: Emulator, line: str, author: Any = None, dm: bool = False
+) -> RecordedRequest:
+    """Post a chat line and return the bot's reply to it."""
+    author = author or emulator.regular
+    if dm:
+        message = await emulator.send_dm(author, line)
+    else:
+        message = await emulator.send_guild_message(author, line)
+    return await emulator.wait_for_request(replies_to(message))
+
+
+async def slash(emulator: Emulator, name: str, options: dict[str, Any], **where: Any) -> Any:
+    """Run a slash command as the regular user; returns the callback request body."""
+    author = where.pop("author", emulator.regular)
+    sent = await emulator.send_slash_command(author, name, options, **where)
+    return (await emulator.wait_for_interaction_response(sent)).json
+
+
+async def assert_no_reply(emulator: Emulator, message: str) -> None:
+    """Nothing answers `message`, judged after a later command in the same place was answered."""
+    await ask(emulator, "!brief")
+    await asyncio.sleep(SILENCE)
+    assert not any(replies_to(message)(request) for request in emulator.requests)
+
+
+# ------------------------------------------------------------------------ everyone's commands
+
+
+async def test_prefix_command_in_a_server_answers_with_a_cited_embed(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    message = await emulator.send_guild_message(emulator.regular, "!product RTX Pro")
+    reply = await emulator.wait_for_request(replies_to(message))
+    assert reply.path == f"/channels/{emulator.channel.id}/messages"
+    body = reply.json
+    assert body["allowed_mentions"] == {"parse": []}
+    assert body.get("content") in (None, "")
+    [embed] = body["embeds"]
+    assert embed["title"] == "RTX Pro · product"
+    assert embed["description"].startswith("The RTX Pro is a newly released GPU")
+    fields = {field["name"]: field["value"] for field in embed["fields"]}
+    assert "¶5" in fields["From the article"]
+    assert "seeds/jensen-huang-nvidia-china-ai-future.txt" in embed["footer"]["text"]
+    assert body["message_reference"]["fail_if_not_exists"] is False
+
+
+async def test_direct_message_gets_the_same_answer(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    reply = await ask(emulator, "!quote huawei", dm=True)
+    assert reply.path == f"/channels/{emulator.dm_channel(emulator.regular).id}/messages"
+    [embed] = embeds_of(reply)
+    assert embed["title"] == "What the article attributes about Huawei"
+    assert (
+        "underestimating Huawei and China’s manufacturing capabilities is extremely naive"
+        in (embed["description"])
+    )
+    assert "as the article reports it" in embed["description"]
+
+
+async def test_commands_are_case_insensitive_and_tolerate_spacing(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    reply = await ask(emulator, "!  PRODUCT    rtxpro  ")
+    assert embeds_of(reply)[0]["title"] == "RTX Pro · product"
+
+
+async def test_slash_command_answers_publicly(emulator: Emulator, shared_bot: BotProcess) -> None:
+    body = await slash(emulator, "product", {"name": "h20"})
+    assert body["type"] == 4  # CHANNEL_MESSAGE_WITH_SOURCE
+    data = body["data"]
+    assert not data.get("flags", 0) & EPHEMERAL
+    assert data["embeds"][0]["title"] == "H20 · product"
+    assert data["allowed_mentions"] == {"parse": []}
+
+
+async def test_slash_command_not_found_is_private(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    body = await slash(emulator, "company", {"name": "Intel"})
+    assert body["data"]["flags"] & EPHEMERAL
+    assert body["data"]["embeds"][0]["title"] == "Not in the article"
+
+
+async def test_slash_command_in_a_direct_message(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    body = await slash(emulator, "who", {"name": "jensen"}, dm=True)
+    assert body["data"]["embeds"][0]["title"] == "Jensen Huang · person"
+
+
+async def test_slash_commands_are_declared_for_servers_and_direct_messages(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    sync = next(r for r in emulator.requests if r.method == "PUT" and "/commands" in r.path)
+    names = {command["name"] for command in sync.json}
+    assert {"brief", "product", "company", "who", "topic", "quote", "figure"} <= names
+    assert {"search", "list", "source", "help", "reload", "kb", "sync"} <= names
+    for command in sync.json:
+        assert set(command["contexts"]) == {0, 1, 2}, command["name"]  # guild, bot DM, group DM
+
+
+async def test_autocomplete_offers_names_best_first(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    sent = await emulator.send_autocomplete(emulator.regular, "product", {"name": "rt"}, "name")
+    body = (await emulator.wait_for_interaction_response(sent)).json
+    assert body["type"] == 8  # APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
+    choices = body["data"]["choices"]
+    assert choices[0] == {"name": "RTX Pro", "value": "RTX Pro"}
+
+
+async def test_autocomplete_never_offers_more_than_discord_allows(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    sent = await emulator.send_autocomplete(emulator.regular, "quote", {"about": ""}, "about")
+    choices = (await emulator.wait_for_interaction_response(sent)).json["data"]["choices"]
+    assert 20 <= len(choices) <= 25
+    assert all(1 <= len(choice["name"]) <= 100 for choice in choices)
+
+
+async def test_long_answers_are_split_to_fit_discord(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    message = await emulator.send_guild_message(emulator.regular, "!list quotes")
+    first = await emulator.wait_for_request(replies_to(message))
+    await ask(emulator, "!brief")  # everything for the listing was sent before this answer
+    index = emulator.requests.index(first)
+    pages = [
+        r
+        for r in emulator.requests[index:]
+        if r.route == "/channels/{channel_id}/messages"
+        and r.method == "POST"
+        and not embeds_of(r)[0]["title"].startswith("Jensen Huang Shares")
+    ]
+    assert pages
+    for page in pages:
+        assert page.status == 200
+        sizes = [len(e.get("title", "")) + len(e.get("description", "")) for e in embeds_of(page)]
+        assert all(size <= 6000 for size in sizes)
+
+
+# ----------------------------------------------------------------- strangers and near misses
+
+
+async def test_unknown_word_in_a_server_is_left_to_other_bots(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    message = await emulator.send_guild_message(emulator.regular, "!play despacito")
+    await assert_no_reply(emulator, message)
+
+
+async def test_near_miss_in_a_server_suggests_the_real_command(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    reply = await ask(emulator, "!prodcut rtx pro")
+    assert "Did you mean `!product`?" in embeds_of(reply)[0]["description"]
+
+
+async def test_unknown_word_in_a_direct_message_gets_help(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    reply = await ask(emulator, "!play despacito", dm=True)
+    assert "`!help` lists what I can do" in embeds_of(reply)[0]["description"]
+
+
+async def test_mentions_in_a_query_never_ping(emulator: Emulator, shared_bot: BotProcess) -> None:
+    reply = await ask(emulator, "!company @everyone <@&456> @here <@123>")
+    assert reply.json["allowed_mentions"] == {"parse": []}
+    text = embeds_of(reply)[0]["description"]
+    outside_code = re.sub(r"`[^`]*`", "", text)
+    for mention in ("@everyone", "@here", "<@&456>", "<@123>"):
+        assert mention not in outside_code
+
+
+# ----------------------------------------------------------------------------- admin paths
+
+
+async def test_regular_member_cannot_reload(emulator: Emulator, shared_bot: BotProcess) -> None:
+    reply = await ask(emulator, "!reload")
+    assert "Only server managers and the bot's admins" in embeds_of(reply)[0]["title"]
+    assert not any("knowledge reload by" in line for line in shared_bot.log)
+
+
+async def test_regular_user_cannot_reload_in_a_direct_message(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    reply = await ask(emulator, "!reload", dm=True)
+    assert "Only server managers" in embeds_of(reply)[0]["title"]
+
+
+async def test_regular_member_cannot_reload_with_a_slash_command(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    body = await slash(emulator, "reload", {}, check_access=False)
+    assert body["data"]["flags"] & EPHEMERAL
+    assert "Only server managers" in body["data"]["embeds"][0]["title"]
+
+
+async def test_a_message_edited_into_an_admin_command_is_still_refused(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    message = await emulator.send_guild_message(emulator.regular, "!brief")
+    await emulator.wait_for_request(replies_to(message))
+    since = len(emulator.requests)
+    await emulator.edit_message(message, "!kb")
+    refusal = await request_after(emulator, since, replies_to(message))
+    assert "Only server managers" in embeds_of(refusal)[0]["title"]
+
+
+async def test_server_manager_sees_what_is_loaded(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    reply = await ask(emulator, "!kb", author=emulator.admin)
+    embed = embeds_of(reply)[0]
+    assert embed["title"] == "Loaded knowledge"
+    fields = {field["name"]: field["value"] for field in embed["fields"]}
+    assert "Jensen Huang Shares His Vision" in fields["Articles"]
+    assert fields["Entries"].startswith("49: 7 product, 12 organisation, 1 person")
+
+
+async def test_only_the_owner_may_sync(emulator: Emulator, shared_bot: BotProcess) -> None:
+    reply = await ask(emulator, "!sync", author=emulator.admin)
+    assert embeds_of(reply)[0]["title"] == "Only the bot's owner can do that."
+
+
+# ------------------------------------------------------------------- reloads and lifecycle
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def own_bot(tmp_path: Path) -> AsyncIterator[tuple[Emulator, BotProcess, Path]]:
+    """A bot of its own, with knowledge the test may edit."""
+    async with Emulator(heartbeat_interval_ms=1000) as emu:
+        knowledge = copy_knowledge(tmp_path)
+        bot = await started(emu, knowledge)
+        yield emu, bot, knowledge / KNOWLEDGE_FILE_NAME
+        await finished(bot, emu)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+RTX_SUMMARY = "The RTX Pro is a newly released GPU"
+
+
+async def test_admin_reload_swaps_good_edits_and_refuses_broken_ones(
+    own_bot: tuple[Emulator, BotProcess, Path],
+) -> None:
+    emulator, bot, knowledge_file = own_bot
+    edit(knowledge_file, RTX_SUMMARY, "RTX Pro, as edited, is a newly released GPU")
+    reply = await ask(emulator, "!reload", author=emulator.admin)
+    embed = embeds_of(reply)[0]
+    assert embed["title"] == "Knowledge reloaded"
+    assert {"name": "Changed", "value": "rtx-pro", "inline": False} in embed["fields"]
+    answer = await ask(emulator, "!product rtx pro")
+    assert embeds_of(answer)[0]["description"].startswith("RTX Pro, as edited,")
+
+    edit(
+        knowledge_file,
+        "    kind: product\n    name: RTX Pro",
+        "    kind: gadget\n    name: RTX Pro",
+    )
+    reply = await ask(emulator, "!reload", author=emulator.admin)
+    embed = embeds_of(reply)[0]
+    assert embed["title"] == "Reload refused: the previous knowledge is still serving"
+    line = knowledge_file.read_text().splitlines().index("    kind: gadget") + 1
+    assert (
+        f"{KNOWLEDGE_FILE_NAME}:{line}: entries[0] (rtx-pro).kind: must be one of"
+        in (embed["description"])
+    )
+    answer = await ask(emulator, "!product rtx pro")
+    assert embeds_of(answer)[0]["description"].startswith("RTX Pro, as edited,")
+    await bot.wait_for_log(r"knowledge reload by .*reload failed with 1 error")
+
+    kb = embeds_of(await ask(emulator, "!kb", author=emulator.owner))[0]
+    fields = {field["name"]: field["value"] for field in kb["fields"]}
+    assert "must be one of" in fields["Last reload error"]
+    assert "admin" in fields["Last reload"]
+
+
+async def test_sighup_reloads_the_knowledge(own_bot: tuple[Emulator, BotProcess, Path]) -> None:
+    emulator, bot, knowledge_file = own_bot
+    edit(knowledge_file, RTX_SUMMARY, "RTX Pro, reloaded by signal, is a newly released GPU")
+    bot.signal(signal.SIGHUP)
+    await bot.wait_for_log(r"knowledge reload by SIGHUP: reloaded: changed 1 \(rtx-pro\)")
+    answer = await ask(emulator, "!product rtx pro")
+    assert embeds_of(answer)[0]["description"].startswith("RTX Pro, reloaded by signal,")
+
+
+async def test_cooldown_refuses_a_flood_with_one_notice(tmp_path: Path) -> None:
+    async with Emulator(heartbeat_interval_ms=1000) as emulator:
+        env = {"BRIEFBOT_COOLDOWN_RATE": "2", "BRIEFBOT_COOLDOWN_SECONDS": "60"}
+        bot = BotProcess(emulator, bot_environment(emulator, copy_knowledge(tmp_path), **env))
+        await bot.start()
+        first = [await ask(emulator, "!figure") for _ in range(2)]
+        assert all(embeds_of(r)[0]["title"] == "Key figures" for r in first)
+        notice = await ask(emulator, "!figure")
+        assert embeds_of(notice)[0]["title"].startswith("Slow down a little")
+        flooded = await emulator.send_guild_message(emulator.regular, "!figure")
+        other = await ask(emulator, "!figure", author=emulator.admin)  # others are unaffected
+        assert embeds_of(other)[0]["title"] == "Key figures"
+        await asyncio.sleep(SILENCE)
+        assert not any(replies_to(flooded)(request) for request in emulator.requests)
+        await finished(bot, emulator)
+
+
+async def test_a_refused_token_ends_with_one_sentence(tmp_path: Path) -> None:
+    async with Emulator(token="the-real-token") as emulator:
+        env = bot_environment(emulator, copy_knowledge(tmp_path), DISCORD_TOKEN="a-wrong-token")
+        bot = BotProcess(emulator, env)
+        bot.process = await asyncio.create_subprocess_exec(
+            str(BRIEFBOT),
+            "run",
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(bot.process.communicate(), 20)
+        assert bot.process.returncode == 2
+        message = stderr.decode()
+        assert "briefbot: Discord refused DISCORD_TOKEN" in message
+        assert "Traceback" not in message
+        assert "a-wrong-token" not in message
+
+
+async def test_without_the_message_content_intent_it_says_how_to_enable_it(
+    tmp_path: Path,
+) -> None:
+    async with Emulator(allowed_privileged_intents=0) as emulator:
+        env = bot_environment(emulator, copy_knowledge(tmp_path))
+        process = await asyncio.create_subprocess_exec(
+            str(BRIEFBOT),
+            "run",
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+        assert process.returncode == 2
+        assert "Message Content intent is not enabled" in stderr.decode()
