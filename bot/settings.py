@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
-DISCORD_API_BASE = "https://discord.com/api/v10"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 class SettingsError(ValueError):
@@ -35,6 +35,7 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None
     api_base: str | None = None
     gateway_url: str | None = None
+    log_level: str = "INFO"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -70,6 +71,7 @@ class Settings:
             shard_ids=tuple(shard_ids) if shard_ids is not None else None,
             api_base=_url(env, "DISCORD_API_BASE", ("http://", "https://")),
             gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
+            log_level=_log_level(env),
         )
 
 
@@ -111,6 +113,13 @@ def _int_list(env: Mapping[str, str], name: str) -> list[int] | None:
         raise SettingsError(
             f"{name} must be whole numbers separated by commas, not {raw!r}."
         ) from None
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    raw = env.get("BRIEFBOT_LOG_LEVEL", "").strip().upper() or "INFO"
+    if raw not in LOG_LEVELS:
+        raise SettingsError(f"BRIEFBOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}.")
+    return raw
 
 
 def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:

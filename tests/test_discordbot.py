@@ -426,3 +426,71 @@ async def test_without_the_message_content_intent_it_says_how_to_enable_it(
         _, stderr = await asyncio.wait_for(process.communicate(), 20)
         assert process.returncode == 2
         assert "Message Content intent is not enabled" in stderr.decode()
+
+
+async def test_concurrent_reloads_serve_old_or_new_knowledge_whole(
+    own_bot: tuple[Emulator, BotProcess, Path],
+) -> None:
+    emulator, bot, knowledge_file = own_bot
+    edit(knowledge_file, RTX_SUMMARY, "RTX Pro, reloaded concurrently, is a newly released GPU")
+    questions = [await emulator.send_guild_message(emulator.regular, "!product rtx pro")]
+    reloads = [
+        await emulator.send_guild_message(emulator.admin, "!reload"),
+        await emulator.send_guild_message(emulator.owner, "!reload"),
+    ]
+    bot.signal(signal.SIGHUP)
+    for _ in range(8):
+        questions.append(await emulator.send_guild_message(emulator.regular, "!product rtx pro"))
+    for message in reloads:
+        reply = await emulator.wait_for_request(replies_to(message))
+        assert embeds_of(reply)[0]["title"] == "Knowledge reloaded"
+    for message in questions:
+        description = embeds_of(await emulator.wait_for_request(replies_to(message)))[0][
+            "description"
+        ]
+        assert description.startswith((RTX_SUMMARY, "RTX Pro, reloaded concurrently,"))
+    await bot.wait_for_log(r"knowledge reload by SIGHUP")
+    final = embeds_of(await ask(emulator, "!product rtx pro"))[0]["description"]
+    assert final.startswith("RTX Pro, reloaded concurrently,")
+
+
+ADMIN_COMMANDS = ("reload", "kb", "sync")
+
+
+@pytest.mark.parametrize("command", ADMIN_COMMANDS)
+@pytest.mark.parametrize("where", ["server", "direct message", "slash", "slash in DM", "edit"])
+async def test_admin_commands_are_refused_to_everyone_else(
+    emulator: Emulator, shared_bot: BotProcess, command: str, where: str
+) -> None:
+    reloads_before = sum("knowledge reload by" in line for line in shared_bot.log)
+    syncs_before = sum(r.method == "PUT" for r in emulator.requests)
+    if where.startswith("slash"):
+        body = await slash(emulator, command, {}, dm=where.endswith("DM"), check_access=False)
+        assert body["data"]["flags"] & EPHEMERAL
+        title = body["data"]["embeds"][0]["title"]
+    elif where == "edit":
+        message = await emulator.send_guild_message(emulator.regular, "!figure")
+        await emulator.wait_for_request(replies_to(message))
+        since = len(emulator.requests)
+        await emulator.edit_message(message, f"!{command}")
+        title = embeds_of(await request_after(emulator, since, replies_to(message)))[0]["title"]
+    else:
+        title = embeds_of(await ask(emulator, f"!{command}", dm=where == "direct message"))[0][
+            "title"
+        ]
+    assert title == "Only server managers and the bot's admins can do that."
+    assert sum("knowledge reload by" in line for line in shared_bot.log) == reloads_before
+    assert sum(r.method == "PUT" for r in emulator.requests) == syncs_before
+
+
+async def test_the_token_never_reaches_the_log_even_at_debug_level(tmp_path: Path) -> None:
+    async with Emulator(heartbeat_interval_ms=1000) as emulator:
+        env = {"BRIEFBOT_LOG_LEVEL": "DEBUG"}
+        bot = BotProcess(emulator, bot_environment(emulator, copy_knowledge(tmp_path), **env))
+        await bot.start()
+        await ask(emulator, "!product h20")
+        await ask(emulator, "!reload", author=emulator.admin)
+        await slash(emulator, "quote", {"about": "huawei"}, check_access=False)
+        await finished(bot, emulator)
+        assert any("DEBUG" in line for line in bot.log)  # debug logging really was on
+        assert not any(emulator.token in line for line in bot.log)

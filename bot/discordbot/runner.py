@@ -47,7 +47,7 @@ def run_bot(settings: Settings) -> int:
     except KnowledgeLoadError as error:
         return _fail(f"the knowledge in {settings.knowledge_dir} is broken:\n{error}")
     _point_at_discord(settings)
-    discord.utils.setup_logging(level=logging.INFO, root=True)
+    discord.utils.setup_logging(level=logging.getLevelName(settings.log_level), root=True)
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(settings.token))
     try:

@@ -1,0 +1,167 @@
+"""Whatever a user types, the engine answers, fits Discord, and cannot ping or break formatting.
+
+Property-based: hypothesis generates hundreds of chat lines per property, hostile ones included
+(control characters, NUL, right-to-left overrides, combining-mark floods, emoji, mixed scripts,
+Discord markup, huge lines).
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.discordbot.embeds import (
+    DESCRIPTION_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    EMBEDS_PER_MESSAGE,
+    FIELD_COUNT_LIMIT,
+    FIELD_VALUE_LIMIT,
+    TITLE_LIMIT,
+    render_pages,
+)
+from bot.engine import COMMANDS, Engine
+from bot.matching import MAX_QUERY_CHARS, NameMatcher
+from bot.render_text import render_text
+from bot.reply import Reply
+
+CASES = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+COMMAND_WORDS = [command.name for command in COMMANDS] + ["summary", "PRODUCT", "qoute", "x"]
+MARKUP = [
+    "@everyone",
+    "@here",
+    "<@123>",
+    "<@!123>",
+    "<@&456>",
+    "<#789>",
+    "`",
+    "```",
+    "||spoiler||",
+    "**bold**",
+    "[link](https://example.com)",
+    "https://example.com",
+    "> quote",
+    "\\",
+    "*",
+    "_",
+]
+HOSTILE = [
+    "\x00",
+    "\u202e",
+    "\u202d",
+    "\u200b",
+    "\ufeff",
+    "\r\n",
+    "\t",
+    "\x1b[31m",
+    "\u0301" * 500,
+    "🤖",
+    "👩‍💻",
+    "华为",
+    "黄仁勋",
+    "مرحبا",
+    "Ω",
+    "ｈ２０",
+    "\U0010ffff",
+]
+PIECES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(MARKUP),
+    st.sampled_from(HOSTILE),
+    st.sampled_from(["huawei", "rtx pro", "H20", "jensen", "china", "export controls"]),
+)
+ARGUMENTS = st.lists(PIECES, max_size=8).map(" ".join)
+CHAT_LINES = st.one_of(
+    st.text(max_size=300),
+    st.builds(
+        lambda prefix, command, argument: f"{prefix}{command} {argument}",
+        st.sampled_from(["!", "! ", " !", ""]),
+        st.sampled_from(COMMAND_WORDS),
+        ARGUMENTS,
+    ),
+    st.builds(
+        lambda command, n: f"!{command} " + "huawei " * n,
+        st.sampled_from(COMMAND_WORDS),
+        st.integers(2_000, 3_000),
+    ),
+)
+# Outside code spans, nothing may ping or link a user, role or channel.
+_CODE_SPAN = re.compile(r"`[^`]*`")
+_PINGS = re.compile(r"@everyone|@here|<@[!&]?\d+>|<#\d+>")
+
+
+def rendered_texts(reply: Reply) -> list[str]:
+    texts = [render_text(reply)]
+    for page in render_pages(reply):
+        for embed in page.embeds:
+            texts += [embed.title or "", embed.description or "", embed.footer.text or ""]
+            texts += [field.name for field in embed.fields] + [f.value for f in embed.fields]
+    return texts
+
+
+def assert_fits_discord(reply: Reply) -> None:
+    for page in render_pages(reply):
+        assert 1 <= len(page.embeds) <= EMBEDS_PER_MESSAGE
+        assert sum(len(embed) for embed in page.embeds) <= EMBED_TOTAL_LIMIT
+        for embed in page.embeds:
+            assert len(embed.title or "") <= TITLE_LIMIT
+            assert len(embed.description or "") <= DESCRIPTION_LIMIT
+            assert len(embed.fields) <= FIELD_COUNT_LIMIT
+            assert all(len(field.value) <= FIELD_VALUE_LIMIT for field in embed.fields)
+
+
+def assert_cannot_ping_or_break_out(reply: Reply) -> None:
+    for text in rendered_texts(reply):
+        assert text.count("`") % 2 == 0 or "```" in text, text  # every code span is closed
+        assert not _PINGS.search(_CODE_SPAN.sub("", text)), text
+        assert "\x00" not in text and "\u202e" not in text
+
+
+@CASES
+@given(line=CHAT_LINES)
+def test_any_chat_line_gets_a_reply_that_fits_and_cannot_ping(engine: Engine, line: str) -> None:
+    reply = engine.handle(line)
+    if reply is None:
+        assert not line.strip().startswith("!") or not line.strip()[1:].split()
+        return
+    assert reply.title
+    assert_fits_discord(reply)
+    assert_cannot_ping_or_break_out(reply)
+
+
+@CASES
+@given(command=st.sampled_from([c.name for c in COMMANDS]), argument=ARGUMENTS)
+def test_any_argument_to_any_command_is_answered_safely(
+    engine: Engine, command: str, argument: str
+) -> None:
+    reply = engine.run(command, argument)
+    assert_fits_discord(reply)
+    assert_cannot_ping_or_break_out(reply)
+
+
+@CASES
+@given(typed=st.text(max_size=200), command=st.sampled_from([c.name for c in COMMANDS]))
+def test_autocomplete_never_fails_and_stays_within_discord_limits(
+    engine: Engine, typed: str, command: str
+) -> None:
+    names = engine.complete(command, typed)
+    assert len(names) <= 25
+    assert all(1 <= len(name) <= 100 for name in names)
+
+
+def test_a_huge_argument_is_cut_before_it_reaches_the_matcher(engine: Engine, monkeypatch) -> None:
+    seen: list[int] = []
+    rank = NameMatcher.rank
+
+    def measuring(self: NameMatcher, query: str, keys=None):  # type: ignore[no-untyped-def]
+        seen.append(len(query))
+        return rank(self, query, keys)
+
+    monkeypatch.setattr(NameMatcher, "rank", measuring)
+    huge = engine.run("company", "huawei " + "x" * 20_000)
+    assert seen and max(seen) <= MAX_QUERY_CHARS
+    normal = engine.run("company", ("huawei " + "x" * 20_000)[:MAX_QUERY_CHARS])
+    assert huge == normal
