@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
+from bot.discordbot.client import EXTENSIONS, Briefbot
 from bot.engine import Engine
 from bot.index import KnowledgeIndex
 from bot.loader import load_knowledge
+from bot.settings import Settings
 from bot.store import KnowledgeStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,3 +58,12 @@ def knowledge_file(knowledge_copy: Path) -> Path:
 def store(knowledge_copy: Path) -> KnowledgeStore:
     """A store serving a writable copy of the shipped knowledge."""
     return KnowledgeStore.open(knowledge_copy)
+
+
+@pytest_asyncio.fixture
+async def discord_bot(store: KnowledgeStore) -> AsyncIterator[Briefbot]:
+    """The Discord bot with its cogs loaded, never connected."""
+    async with Briefbot(Settings(), store) as bot:
+        for extension in EXTENSIONS:
+            await bot.load_extension(extension)
+        yield bot

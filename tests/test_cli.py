@@ -386,3 +386,19 @@ def test_help_option() -> None:
     assert result.returncode == 0
     for command in ("run", "console", "ask", "check"):
         assert command in result.stdout
+
+
+def test_run_without_a_token_ends_with_one_sentence() -> None:
+    result = briefbot("run")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "briefbot: DISCORD_TOKEN is not set; set it to your bot's token, or run `briefbot console`."
+    )
+
+
+def test_a_malformed_token_ends_with_one_sentence_that_does_not_echo_it() -> None:
+    result = briefbot("run", env=clean_env(DISCORD_TOKEN="abc def"))
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN" in result.stderr
+    assert "abc def" not in result.stderr
+    assert "Traceback" not in result.stderr

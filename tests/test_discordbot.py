@@ -48,6 +48,7 @@ async def started(emulator: Emulator, knowledge: Path, **env: str) -> BotProcess
     """A running bot whose owner has synced the slash commands."""
     bot = BotProcess(emulator, bot_environment(emulator, knowledge, **env))
     await bot.start()
+    assert not any(r.method == "PUT" for r in emulator.requests)  # never synced on start
     message = await emulator.send_guild_message(emulator.owner, "!sync")
     reply = await emulator.wait_for_request(replies_to(message))
     assert embeds_of(reply)[0]["title"].startswith("Synced ")
@@ -494,3 +495,16 @@ async def test_the_token_never_reaches_the_log_even_at_debug_level(tmp_path: Pat
         await finished(bot, emulator)
         assert any("DEBUG" in line for line in bot.log)  # debug logging really was on
         assert not any(emulator.token in line for line in bot.log)
+
+
+async def test_users_named_in_admin_ids_are_admins_everywhere(tmp_path: Path) -> None:
+    async with Emulator(heartbeat_interval_ms=1000) as emulator:
+        env = {"BRIEFBOT_ADMIN_IDS": f"12345, {emulator.regular.id}"}
+        bot = BotProcess(emulator, bot_environment(emulator, copy_knowledge(tmp_path), **env))
+        await bot.start()
+        in_dm = await ask(emulator, "!kb", dm=True)
+        assert embeds_of(in_dm)[0]["title"] == "Loaded knowledge"
+        reload = await ask(emulator, "!reload")
+        assert embeds_of(reload)[0]["title"] == "Knowledge reloaded"
+        await bot.wait_for_log(rf"knowledge reload by .*\({emulator.regular.id}\): reloaded")
+        await finished(bot, emulator)

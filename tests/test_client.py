@@ -1,0 +1,62 @@
+"""The bot's one error handler: a sentence for user mistakes, an apology and a log for ours."""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from discord.ext import commands
+
+from bot.discordbot.client import Briefbot
+
+
+class FakeContext:
+    """Just enough of a commands.Context for the error handler: it records what is sent."""
+
+    def __init__(self, bot: Briefbot, command: str | None = None, guild: object = None) -> None:
+        self.bot = bot
+        self.command = bot.get_command(command) if command else None
+        self.invoked_with = command or "nosuchcommand"
+        self.guild = guild
+        self.interaction = None
+        self.author = SimpleNamespace(id=42)
+        self.message = SimpleNamespace(to_reference=lambda **_: None)
+        self.sent: list[dict[str, Any]] = []
+
+    async def send(self, **kwargs: Any) -> None:
+        self.sent.append(kwargs)
+
+    def titles(self) -> list[str]:
+        return [embed.title for message in self.sent for embed in message["embeds"]]
+
+
+async def test_an_unexpected_error_is_logged_and_the_user_gets_an_apology(
+    discord_bot: Briefbot, caplog: pytest.LogCaptureFixture
+) -> None:
+    ctx = FakeContext(discord_bot, "product")
+    failure = commands.CommandInvokeError(RuntimeError("index exploded"))
+    await discord_bot.on_command_error(ctx, failure)  # type: ignore[arg-type]
+    assert ctx.titles() == ["Sorry, something went wrong on my side. It has been logged."]
+    [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert record.exc_info and "index exploded" in str(record.exc_info[1])
+    assert "index exploded" not in str(ctx.sent)
+
+
+async def test_a_missing_argument_gets_the_command_usage(discord_bot: Briefbot) -> None:
+    ctx = FakeContext(discord_bot, "product")
+    parameter = next(iter(ctx.command.clean_params.values()))  # type: ignore[union-attr]
+    await discord_bot.on_command_error(ctx, commands.MissingRequiredArgument(parameter))  # type: ignore[arg-type]
+    assert ctx.titles() == ["!product needs a name"]
+
+
+async def test_an_unknown_word_in_a_server_is_ignored_but_answered_in_a_dm(
+    discord_bot: Briefbot,
+) -> None:
+    in_server = FakeContext(discord_bot, guild=object())
+    await discord_bot.on_command_error(in_server, commands.CommandNotFound())  # type: ignore[arg-type]
+    assert in_server.sent == []
+    in_dm = FakeContext(discord_bot)
+    await discord_bot.on_command_error(in_dm, commands.CommandNotFound())  # type: ignore[arg-type]
+    assert in_dm.titles() == ["Unknown command"]
