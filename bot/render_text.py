@@ -22,6 +22,6 @@ def render_text(reply: Reply, prefix: str = "!") -> str:
         if hidden > 0:
             lines.append(f"  …and {hidden} more excerpt(s)")
     if reply.suggestions and reply.ok:
-        tries = ", ".join(f"{prefix}{s.command} {s.argument}".strip() for s in reply.suggestions)
+        tries = ", ".join(suggestion.typed(prefix) for suggestion in reply.suggestions)
         lines += ["", f"Try: {tries}"]
     return "\n".join(lines)

@@ -40,6 +40,10 @@ class Suggestion:
     command: str
     argument: str = ""
 
+    def typed(self, prefix: str) -> str:
+        """The suggestion as the user would type it: `!company Huawei`."""
+        return f"{prefix}{self.command} {self.argument}".strip()
+
 
 @dataclass(frozen=True)
 class Reply:

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.engine import COMMANDS, ChatLine, Engine, format_statement
+from bot.answers import format_statement
+from bot.engine import COMMANDS, ChatLine, Engine
 from bot.index import KnowledgeIndex
 from bot.knowledge import Kind
 from bot.render_text import render_text
@@ -42,7 +43,7 @@ def ask(engine: Engine, line: str) -> Reply:
 
 
 def suggested(engine: Engine, reply: Reply) -> list[str]:
-    return [engine.suggestion_line(s) for s in reply.suggestions]
+    return [s.typed(engine.prefix) for s in reply.suggestions]
 
 
 def entry_titles(index: KnowledgeIndex) -> set[str]:
@@ -157,7 +158,7 @@ def test_another_prefix(shipped_index: KnowledgeIndex) -> None:
     assert other.handle("!product RTX Pro") is None
     reply = other.handle("bb.product RTX Pro")
     assert reply is not None and reply.title == "RTX Pro · product"
-    assert "bb.quote RTX Pro" in [other.suggestion_line(s) for s in reply.suggestions]
+    assert "bb.quote RTX Pro" in [s.typed(other.prefix) for s in reply.suggestions]
     usage = other.handle("bb.quote")
     assert usage is not None and "`bb.quote ABOUT`" in usage.body
 
