@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from bot.article import Location
 from bot.index import KnowledgeIndex, SentenceKey
 from bot.knowledge import Entry, Excerpt, Kind, Statement
-from bot.matching import Match
+from bot.matching import Match, normalise_name
 from bot.reply import Citation, Field, Reply, Status, Suggestion
 from bot.user_text import MAX_ECHO_CHARS, clean, echo
 
@@ -221,6 +221,15 @@ def quote(ask: Asking) -> Reply:
     """Statements about an entry or by a speaker; failing a name, statements with the words."""
     index = ask.index
     match = index.names.match(ask.argument)
+    by_speaker = _speaker_and_subject(ask)
+    if by_speaker is not None:
+        speaker, subject = by_speaker
+        statements = [
+            s for s in index.knowledge.statements_about(subject) if s.speaker == speaker.id
+        ]
+        if statements:
+            title = f"What the article attributes to {speaker.name} about {subject.name}"
+            return _quotes(ask, title, statements)
     if match.winner:
         entry = index.entry(match.winner)
         statements = index.knowledge.statements_about(entry)
@@ -248,6 +257,19 @@ def quote(ask: Asking) -> Reply:
         f"`{ask.prefix}list` shows who and what it covers.",
         suggestions=(Suggestion("list"),),
     )
+
+
+def _speaker_and_subject(ask: Asking) -> tuple[Entry, Entry] | None:
+    """A speaker and a subject named in one query: "what did huang say about deepseek"."""
+    query = f" {normalise_name(ask.argument)} "
+    for person in ask.index.knowledge.of_kind(Kind.PERSON):
+        for name in sorted((normalise_name(n) for n in person.names), key=len, reverse=True):
+            if name and f" {name} " in query:
+                subject = ask.index.names.match(query.replace(f" {name} ", " ", 1))
+                if subject.winner and subject.winner != person.id:
+                    return person, ask.index.entry(subject.winner)
+                return None
+    return None
 
 
 def search(ask: Asking) -> Reply:

@@ -17,49 +17,13 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 from rapidfuzz.utils import default_process
 
+# Words of a question, not of a name: "who is the ceo of nvidia", "how many ai researchers".
 STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "for",
-        "and",
-        "or",
-        "in",
-        "on",
-        "at",
-        "to",
-        "about",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "what",
-        "whats",
-        "who",
-        "whos",
-        "which",
-        "does",
-        "did",
-        "do",
-        "say",
-        "said",
-        "says",
-        "tell",
-        "me",
-        "us",
-        "please",
-        "with",
-        "by",
-        "from",
-        "its",
-        "it",
-        "his",
-        "her",
-        "their",
-    ]
+    """
+    a an the of for and or in on at to about is are was were be what whats who whos which how
+    many much when where why does did do say said says tell me us please with by from its it
+    his her their
+    """.split()
 )
 MAX_QUERY_CHARS = 200  # longer queries are cut before matching, so they cost no more
 EXACT = 100.0
