@@ -36,6 +36,7 @@ class Settings:
     api_base: str | None = None
     gateway_url: str | None = None
     log_level: str = "INFO"
+    heartbeat_timeout: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -72,6 +73,7 @@ class Settings:
             api_base=_url(env, "DISCORD_API_BASE", ("http://", "https://")),
             gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
             log_level=_log_level(env),
+            heartbeat_timeout=_number(env, "BRIEFBOT_HEARTBEAT_TIMEOUT", 60.0, minimum=1.0),
         )
 
 
@@ -90,7 +92,7 @@ def _integer(
     return value
 
 
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
+def _number(env: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -98,8 +100,8 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a number of seconds, not {raw!r}.") from None
-    if not 0 <= value <= 86400:
-        raise SettingsError(f"{name} must be between 0 and 86400 seconds.")
+    if not minimum <= value <= 86400:
+        raise SettingsError(f"{name} must be between {minimum:g} and 86400 seconds.")
     return value
 
 

@@ -58,6 +58,9 @@ class Briefbot(commands.AutoShardedBot):
                 guild=True, dm_channel=True, private_channel=True
             ),
             allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
+            # discord.py reconnects when the gateway has been silent this long; a zombied
+            # connection that no longer acknowledges heartbeats is caught the same way.
+            heartbeat_timeout=settings.heartbeat_timeout,
         )
         self.settings = settings
         self.store = store
