@@ -17,6 +17,11 @@ DM = 1
 # 2024-03-01T00:00:00Z: a fixed creation time for every cast id.
 _CAST_EPOCH_MS = 1_709_251_200_000
 _JOINED_AT = "2024-03-01T00:00:00.000000+00:00"
+# Cast id counters: the fixed cast uses 1-21, DM channels 100 + the user's index (< 600),
+# extra members and extra channels get their own ranges so no two ids ever collide.
+MAX_EXTRAS = 500
+_EXTRA_USER_IDS = 1000
+_EXTRA_CHANNEL_IDS = 2000
 
 
 def cast_id(n: int) -> str:
@@ -273,11 +278,46 @@ class Cast:
     second_channel: FakeChannel
     admin_role: FakeRole
     dm_channels: dict[str, FakeChannel] = field(default_factory=dict)
+    extra_users: list[FakeUser] = field(default_factory=list)
+    extra_channels: list[FakeChannel] = field(default_factory=list)
 
     @property
     def users(self) -> list[FakeUser]:
-        """Every known user, bot included."""
-        return [self.bot_user, self.owner, self.admin, self.regular]
+        """Every known user, bot included; extra members come last."""
+        return [self.bot_user, self.owner, self.admin, self.regular, *self.extra_users]
+
+    def add_members(self, count: int) -> list[FakeUser]:
+        """Add `count` plain members (no roles) to the guild, numbered after earlier extras."""
+        start = len(self.extra_users)
+        if start + count > MAX_EXTRAS:
+            raise ValueError(f"at most {MAX_EXTRAS} extra members")
+        added = [
+            FakeUser(cast_id(_EXTRA_USER_IDS + n), f"member{n:03d}", f"Member {n:03d}")
+            for n in range(start, start + count)
+        ]
+        self.extra_users.extend(added)
+        self.guild.members.extend(FakeMember(user) for user in added)
+        return added
+
+    def add_text_channels(self, count: int) -> list[FakeChannel]:
+        """Add `count` text channels to the guild, after the existing ones."""
+        start = len(self.extra_channels)
+        if start + count > MAX_EXTRAS:
+            raise ValueError(f"at most {MAX_EXTRAS} extra text channels")
+        position = len(self.guild.channels)
+        added = [
+            FakeChannel(
+                cast_id(_EXTRA_CHANNEL_IDS + n),
+                GUILD_TEXT,
+                f"room-{n:03d}",
+                self.guild.id,
+                position=position + i,
+            )
+            for i, n in enumerate(range(start, start + count))
+        ]
+        self.extra_channels.extend(added)
+        self.guild.channels.extend(added)
+        return added
 
     def user(self, user_id: str) -> FakeUser | None:
         """The known user with this id."""

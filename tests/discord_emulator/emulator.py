@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -50,6 +51,7 @@ class Emulator:
         allowed_privileged_intents: int = it.PRIVILEGED,
         interaction_ack_seconds: float = 3.0,
         reject_invalid_bodies: bool = False,
+        rate_limit: int = 5,
         spec_path: Path | None = None,
         host: str = "127.0.0.1",
     ) -> None:
@@ -70,7 +72,11 @@ class Emulator:
             CommandRegistry(self.cast.application_id, ids),
             interaction_ack_seconds,
         )
-        self.rest = RestServer(RestOptions(token, reject_invalid_bodies), self.validator)
+        if rate_limit < 1:
+            raise ValueError("rate_limit must be at least 1 request per second")
+        self.rest = RestServer(
+            RestOptions(token, reject_invalid_bodies, rate_limit), self.validator
+        )
         CoreRoutes(self.world, lambda: self.gateway_url).install(self.rest)
         InteractionRoutes(self.world).install(self.rest)
         self._runner: web.AppRunner | None = None
@@ -191,6 +197,22 @@ class Emulator:
         """The DM channel between the bot and a user (created on first use)."""
         return self.world.dm_channel(user)
 
+    def add_members(self, count: int) -> list[FakeUser]:
+        """Add `count` plain members (no roles) to the guild; only before a client connects,
+        because a connected client would need GUILD_MEMBER_ADD events to learn of them."""
+        self._before_any_connection("add members")
+        return self.cast.add_members(count)
+
+    def add_text_channels(self, count: int) -> list[FakeChannel]:
+        """Add `count` text channels to the guild; only before a client connects (no
+        CHANNEL_CREATE is sent), so they arrive with GUILD_CREATE."""
+        self._before_any_connection("add text channels")
+        return self.cast.add_text_channels(count)
+
+    def _before_any_connection(self, what: str) -> None:
+        if self.gateway.connections:
+            raise RuntimeError(f"{what} before the client connects to the gateway")
+
     # -- what the client did ---------------------------------------------------------------
 
     @property
@@ -253,6 +275,21 @@ class Emulator:
     def bot_messages(self, channel: FakeChannel | None = None) -> list[dict[str, Any]]:
         """Current state of the messages the bot sent (and did not delete), oldest first."""
         return self.world.bot_messages(channel.id if channel else None)
+
+    def replies_by_reference(self) -> Counter[str]:
+        """How many messages the bot posted successfully as a reply to each message id."""
+        counts: Counter[str] = Counter()
+        for request in self.requests:
+            if (
+                request.method == "POST"
+                and request.route == "/channels/{channel_id}/messages"
+                and request.status == 200
+                and isinstance(request.json, dict)
+            ):
+                reference = request.json.get("message_reference") or {}
+                if reference.get("message_id") is not None:
+                    counts[str(reference["message_id"])] += 1
+        return counts
 
     def interaction(self, sent: SentInteraction) -> InteractionState:
         """How the bot answered an interaction so far."""

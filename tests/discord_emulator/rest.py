@@ -69,6 +69,8 @@ class RestOptions:
 
     token: str
     reject_invalid_bodies: bool
+    # Requests per one-second window advertised for each route and channel (X-RateLimit-*).
+    rate_limit: int = 5
 
 
 class RestServer:
@@ -95,7 +97,8 @@ class RestServer:
         record.status, record.response = reply.status, reply.body
         self._check_response(record)
         await self.log.append(record)
-        return _to_web(reply, _bucket(f"{record.method} {record.route or record.path}"))
+        bucket = _bucket(f"{record.method} {record.route or record.path}")
+        return _to_web(reply, bucket, self.options.rate_limit)
 
     async def _record(self, request: web.Request) -> RecordedRequest:
         path = request.path
@@ -178,21 +181,22 @@ def _bucket(route_key: str) -> str:
     return hashlib.sha1(route_key.encode()).hexdigest()[:16]
 
 
-def _rate_limit_headers(bucket: str) -> dict[str, str]:
-    # Plenty of room left, so discord.py never pre-emptively sleeps in tests.
+def _rate_limit_headers(bucket: str, limit: int) -> dict[str, str]:
+    # Room left after every answer, so one request at a time never waits; discord.py still
+    # paces concurrent requests to `limit` per second and per channel, as Discord makes it.
     return {
-        "X-RateLimit-Limit": "5",
-        "X-RateLimit-Remaining": "4",
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(limit - 1),
         "X-RateLimit-Reset": f"{time.time() + 1:.3f}",
         "X-RateLimit-Reset-After": "1.000",
         "X-RateLimit-Bucket": bucket,
     }
 
 
-def _to_web(reply: Reply, bucket: str) -> web.Response:
+def _to_web(reply: Reply, bucket: str, limit: int) -> web.Response:
     headers = dict(reply.headers)
     if reply.status < 300:
-        headers.update(_rate_limit_headers(bucket))
+        headers.update(_rate_limit_headers(bucket, limit))
     if reply.body is None:
         return web.Response(status=reply.status if reply.status != 200 else 204, headers=headers)
     # Exactly "application/json": discord.py parses JSON only for that value, and
