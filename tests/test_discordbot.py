@@ -391,21 +391,26 @@ async def test_cooldown_refuses_a_flood_with_one_notice(tmp_path: Path) -> None:
         await finished(bot, emulator)
 
 
+async def failed_start(env: dict[str, str]) -> tuple[int, str]:
+    """Run a bot that is expected to stop at once; its exit status and standard error."""
+    process = await asyncio.create_subprocess_exec(
+        str(BRIEFBOT),
+        "run",
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode is not None
+    return process.returncode, stderr.decode()
+
+
 async def test_a_refused_token_ends_with_one_sentence(tmp_path: Path) -> None:
     async with Emulator(token="the-real-token") as emulator:
         env = bot_environment(emulator, copy_knowledge(tmp_path), DISCORD_TOKEN="a-wrong-token")
-        bot = BotProcess(emulator, env)
-        bot.process = await asyncio.create_subprocess_exec(
-            str(BRIEFBOT),
-            "run",
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        _, stderr = await asyncio.wait_for(bot.process.communicate(), 20)
-        assert bot.process.returncode == 2
-        message = stderr.decode()
+        status, message = await failed_start(env)
+        assert status == 2
         assert "briefbot: Discord refused DISCORD_TOKEN" in message
         assert "Traceback" not in message
         assert "a-wrong-token" not in message
@@ -415,18 +420,9 @@ async def test_without_the_message_content_intent_it_says_how_to_enable_it(
     tmp_path: Path,
 ) -> None:
     async with Emulator(allowed_privileged_intents=0) as emulator:
-        env = bot_environment(emulator, copy_knowledge(tmp_path))
-        process = await asyncio.create_subprocess_exec(
-            str(BRIEFBOT),
-            "run",
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        _, stderr = await asyncio.wait_for(process.communicate(), 20)
-        assert process.returncode == 2
-        assert "Message Content intent is not enabled" in stderr.decode()
+        status, message = await failed_start(bot_environment(emulator, copy_knowledge(tmp_path)))
+        assert status == 2
+        assert "Message Content intent is not enabled" in message
 
 
 async def test_concurrent_reloads_serve_old_or_new_knowledge_whole(

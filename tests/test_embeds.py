@@ -4,28 +4,12 @@ import pytest
 
 from bot.discordbot.embeds import (
     ANSWER_COLOUR,
-    DESCRIPTION_LIMIT,
-    EMBED_TOTAL_LIMIT,
-    EMBEDS_PER_MESSAGE,
-    FIELD_COUNT_LIMIT,
-    FIELD_VALUE_LIMIT,
     NOTICE_COLOUR,
-    TITLE_LIMIT,
     render_pages,
 )
 from bot.engine import COMMANDS
 from bot.reply import Citation, Field, Reply, Status
-
-
-def assert_within_limits(reply: Reply) -> None:
-    for page in render_pages(reply):
-        assert 1 <= len(page.embeds) <= EMBEDS_PER_MESSAGE
-        assert sum(len(embed) for embed in page.embeds) <= EMBED_TOTAL_LIMIT
-        for embed in page.embeds:
-            assert len(embed.title or "") <= TITLE_LIMIT
-            assert len(embed.description or "") <= DESCRIPTION_LIMIT
-            assert len(embed.fields) <= FIELD_COUNT_LIMIT
-            assert all(len(field.value) <= FIELD_VALUE_LIMIT for field in embed.fields)
+from tests.discord_limits import assert_fits_discord
 
 
 def all_text(reply: Reply) -> str:
@@ -67,7 +51,7 @@ def test_long_bodies_are_split_without_losing_text(body_size: int) -> None:
     words = [f"w{i}" for i in range(body_size // 6)]
     body = " ".join(words)
     reply = Reply(Status.ANSWERED, "T" * 300, body)
-    assert_within_limits(reply)
+    assert_fits_discord(reply)
     assert all_text(reply).split() == words
 
 
@@ -76,12 +60,12 @@ def test_many_and_long_fields_are_split_and_paged() -> None:
     reply = Reply(Status.ANSWERED, "Many fields", "body", fields)
     pages = render_pages(reply)
     assert len(pages) > 1
-    assert_within_limits(reply)
+    assert_fits_discord(reply)
     assert all_text(reply).count("x") == 40 * 700
 
 
 def test_every_engine_command_reply_fits(engine) -> None:
     for command in COMMANDS:
         argument = command.example.partition(" ")[2]
-        assert_within_limits(engine.run(command.name, argument))
-    assert_within_limits(engine.run("list", "quotes"))
+        assert_fits_discord(engine.run(command.name, argument))
+    assert_fits_discord(engine.run("list", "quotes"))

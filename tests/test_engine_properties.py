@@ -13,18 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.discordbot.embeds import (
-    DESCRIPTION_LIMIT,
-    EMBED_TOTAL_LIMIT,
-    EMBEDS_PER_MESSAGE,
-    FIELD_COUNT_LIMIT,
-    FIELD_VALUE_LIMIT,
-    TITLE_LIMIT,
     render_pages,
 )
 from bot.engine import COMMANDS, Engine
 from bot.matching import MAX_QUERY_CHARS, NameMatcher
 from bot.render_text import render_text
 from bot.reply import Reply
+from tests.discord_limits import assert_fits_discord
 
 CASES = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -100,17 +95,6 @@ def rendered_texts(reply: Reply) -> list[str]:
             texts += [embed.title or "", embed.description or "", embed.footer.text or ""]
             texts += [field.name for field in embed.fields] + [f.value for f in embed.fields]
     return texts
-
-
-def assert_fits_discord(reply: Reply) -> None:
-    for page in render_pages(reply):
-        assert 1 <= len(page.embeds) <= EMBEDS_PER_MESSAGE
-        assert sum(len(embed) for embed in page.embeds) <= EMBED_TOTAL_LIMIT
-        for embed in page.embeds:
-            assert len(embed.title or "") <= TITLE_LIMIT
-            assert len(embed.description or "") <= DESCRIPTION_LIMIT
-            assert len(embed.fields) <= FIELD_COUNT_LIMIT
-            assert all(len(field.value) <= FIELD_VALUE_LIMIT for field in embed.fields)
 
 
 def assert_cannot_ping_or_break_out(reply: Reply) -> None:
