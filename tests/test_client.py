@@ -60,3 +60,9 @@ async def test_an_unknown_word_in_a_server_is_ignored_but_answered_in_a_dm(
     in_dm = FakeContext(discord_bot)
     await discord_bot.on_command_error(in_dm, commands.CommandNotFound())  # type: ignore[arg-type]
     assert in_dm.titles() == ["Unknown command"]
+
+
+async def test_a_bad_argument_to_an_admin_command_shows_its_usage(discord_bot: Briefbot) -> None:
+    ctx = FakeContext(discord_bot, "sync")
+    await discord_bot.on_command_error(ctx, commands.BadArgument("nope"))  # type: ignore[arg-type]
+    assert ctx.titles() == ["Use it like this: !sync [global|here]"]

@@ -53,7 +53,9 @@ class Admin(commands.Cog):
         """Show the loaded knowledge."""
         await self.bot.send_reply(ctx, knowledge_reply(self.bot))
 
-    @commands.hybrid_command(description="Sync slash commands globally, or to this server.")
+    @commands.hybrid_command(
+        description="Sync slash commands globally, or to this server.", usage="[global|here]"
+    )
     @commands.is_owner()
     async def sync(self, ctx: Context, scope: Literal["global", "here"] = "global") -> None:
         """Publish the slash commands."""

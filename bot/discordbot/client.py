@@ -134,7 +134,10 @@ class Briefbot(commands.AutoShardedBot):
         elif isinstance(error, (commands.CheckFailure, app_commands.CheckFailure)):
             await self._notice(ctx, "You cannot use that command here.")
         elif isinstance(error, commands.UserInputError) and ctx.command is not None:
-            await self.send_reply(ctx, self.engine.run(ctx.command.name, ""))
+            await self._usage(ctx, ctx.command)
+        elif isinstance(getattr(error, "original", None), discord.Forbidden):
+            # The server took away our right to answer here: that is the admins' call to make.
+            log.warning("no permission to answer in channel %s", ctx.channel.id)
         else:
             original = getattr(error, "original", error)
             log.error(
@@ -153,6 +156,15 @@ class Briefbot(commands.AutoShardedBot):
         ):
             return
         await self.send_reply(ctx, reply)
+
+    async def _usage(
+        self, ctx: commands.Context[Any], command: commands.Command[Any, ..., Any]
+    ) -> None:
+        if command.name in self.engine.commands:
+            await self.send_reply(ctx, self.engine.run(command.name, ""))
+        else:
+            usage = f"{self.settings.prefix}{command.name} {command.signature}".strip()
+            await self._notice(ctx, f"Use it like this: {usage}")
 
     async def _notice(self, ctx: commands.Context[Any], sentence: str) -> None:
         await self.send_reply(ctx, Reply(Status.USAGE, sentence))
