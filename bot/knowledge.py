@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -117,6 +117,16 @@ class KnowledgeBase:
     def of_kind(self, kind: Kind) -> list[Entry]:
         """Entries of one kind, in file order."""
         return [entry for entry in self.entries.values() if entry.kind is kind]
+
+    def excerpts(self) -> Iterator[Excerpt]:
+        """Every excerpt the knowledge base cites, from every article."""
+        for article in self.articles:
+            for point in (*article.context, *article.briefing):
+                yield from point.sources
+        for entry in self.entries.values():
+            yield from entry.sources
+        for statement in self.statements:
+            yield statement.excerpt
 
     def statements_about(self, entry: Entry) -> list[Statement]:
         """Statements about an entry, by it, or naming it."""

@@ -6,17 +6,11 @@ fixes a broken edit in one pass. Nothing half-valid is ever returned.
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from functools import cache
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from bot.article import (
     ArticleFormatError,
@@ -26,9 +20,9 @@ from bot.article import (
 )
 from bot.knowledge import Article, Entry, Excerpt, Kind, KnowledgeBase, Point, Statement
 from bot.matching import normalise_name
+from bot.schema_errors import schema_problems
 from bot.yaml_source import Path_, YamlDocument, YamlFileError, parse_yaml
 
-SCHEMA_FILE = Path(__file__).resolve().parent / "knowledge.schema.json"
 MAX_FILE_BYTES = 1_000_000  # a real knowledge file is tens of kilobytes
 MAX_ARTICLE_BYTES = 1_000_000
 MAX_FILES = 100
@@ -133,11 +127,6 @@ def read_text_capped(path: Path, limit: int) -> str:
         ) from None
 
 
-@cache
-def _schema_validator() -> Draft202012Validator:
-    return Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
-
-
 class _Builder:
     """Accumulates articles, entries and statements across files, recording errors as it goes."""
 
@@ -154,7 +143,8 @@ class _Builder:
 
     def error(self, file: str, doc: YamlDocument | None, path: Path_, message: str) -> None:
         line = doc.line_of(path) if doc else None
-        self.errors.append(KnowledgeError(file, line, _field_name(path, doc), message))
+        field = doc.field_name(path) if doc else ""
+        self.errors.append(KnowledgeError(file, line, field, message))
 
     def add_file(self, path: Path) -> None:
         shown = _shown(path)
@@ -163,14 +153,10 @@ class _Builder:
         except YamlFileError as error:
             self.errors.append(KnowledgeError(shown, error.line, "", error.message))
             return
-        schema_errors = sorted(
-            _schema_validator().iter_errors(doc.data),
-            key=lambda e: list(map(str, e.absolute_path)),
-        )
-        for error in schema_errors:
-            field_path, message = _explain(error)
+        problems = schema_problems(doc.data)
+        for field_path, message in problems:
             self.error(shown, doc, field_path, message)
-        if schema_errors:
+        if problems:
             return
         article = self._article(path, shown, doc)
         if article is None:
@@ -426,99 +412,6 @@ class _Builder:
                 )
 
 
-def _explain(error: ValidationError) -> tuple[Path_, str]:
-    """Turn a JSON Schema error into the field it concerns and a sentence saying what to fix."""
-    path: Path_ = tuple(error.absolute_path)
-    validator, value = error.validator, error.validator_value
-    if validator == "required":
-        missing = [
-            name
-            for name in value
-            if isinstance(error.instance, dict) and name not in error.instance
-        ]
-        name = missing[0] if missing else "a field"
-        return (*path, name), f"is missing; add '{name}'"
-    if validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        allowed = ", ".join(error.schema.get("properties", {}))
-        return (
-            (*path, extra[0]) if extra else path,
-            f"is not a known field (allowed: {allowed}); remove it or fix its spelling",
-        )
-    if validator == "type":
-        quote_it = value == "string" and not isinstance(error.instance, list | dict)
-        return (
-            path,
-            f"must be {_type_phrase(value)}, not {_type_phrase(_json_type(error.instance))}"
-            + ("; put it in quotes" if quote_it else ""),
-        )
-    if validator in ("enum", "const"):
-        options = value if validator == "enum" else [value]
-        return path, f"must be one of: {', '.join(map(str, options))}"
-    if validator in ("minItems", "minLength"):
-        return path, "must not be empty"
-    if validator == "maxLength":
-        return path, f"is longer than {value} characters; shorten it"
-    if validator == "pattern" and value == "\\S":
-        return path, "must not be blank"
-    if validator == "pattern":
-        return (
-            path,
-            "must be a lowercase id of letters, digits and single hyphens, such as 'rtx-pro'",
-        )
-    if validator == "not":
-        return (*path, "value"), "is only for figures; remove it or set kind: figure"
-    return path, error.message
-
-
-def _type_phrase(name: Any) -> str:
-    phrases = {
-        "date": "a date",
-        "string": "text",
-        "array": "a list",
-        "object": "a mapping of fields",
-        "boolean": "true or false",
-        "null": "empty",
-        "integer": "a number",
-        "number": "a number",
-    }
-    if isinstance(name, list):
-        return " or ".join(phrases.get(n, n) for n in name)
-    return phrases.get(name, str(name))
-
-
-def _json_type(instance: Any) -> str:
-    if isinstance(instance, date):
-        return "date"  # YAML reads 2025-07-20 as a date unless it is quoted
-    for name, kinds in (
-        ("boolean", bool),
-        ("string", str),
-        ("array", list),
-        ("object", dict),
-        ("null", type(None)),
-    ):
-        if isinstance(instance, kinds):
-            return name
-    return "number"
-
-
-def _field_name(path: Path_, doc: YamlDocument | None) -> str:
-    """Render a field path like `entries[3] (rtx-pro).aliases[1]`."""
-    parts: list[str] = []
-    node: Any = doc.data if doc else None
-    for step in path:
-        if isinstance(step, int):
-            label = f"[{step}]"
-            node = node[step] if isinstance(node, list) and step < len(node) else None
-            if isinstance(node, dict) and isinstance(node.get("id"), str):
-                label += f" ({node['id']})"
-            parts.append(label)
-        else:
-            parts.append(f".{step}" if parts else step)
-            node = node.get(step) if isinstance(node, dict) else None
-    return "".join(parts)
-
-
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
@@ -531,14 +424,3 @@ def _shown(path: Path) -> str:
     except ValueError:
         return str(path)
     return str(path) if relative.startswith("..") else relative
-
-
-def iter_excerpts(knowledge: KnowledgeBase) -> Iterator[Excerpt]:
-    """Every excerpt the knowledge base cites, from every article."""
-    for article in knowledge.articles:
-        for point in (*article.context, *article.briefing):
-            yield from point.sources
-    for entry in knowledge.entries.values():
-        yield from entry.sources
-    for statement in knowledge.statements:
-        yield statement.excerpt

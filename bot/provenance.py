@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from bot.article import Sentence
 from bot.knowledge import Article, KnowledgeBase
-from bot.loader import iter_excerpts
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ def coverage(knowledge: KnowledgeBase) -> list[Coverage]:
     cited_by_article: dict[str, set[Sentence]] = {
         article.id: set() for article in knowledge.articles
     }
-    for excerpt in iter_excerpts(knowledge):
+    for excerpt in knowledge.excerpts():
         article = knowledge.article(excerpt.article_id)
         cited_by_article[article.id].update(article.text.sentences_at(excerpt.location))
     return [

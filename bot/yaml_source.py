@@ -42,6 +42,22 @@ class YamlDocument:
                 return line
         return None
 
+    def field_name(self, path: Path_) -> str:
+        """A field path as an admin reads it: `entries[3] (rtx-pro).aliases[1]`."""
+        parts: list[str] = []
+        node: Any = self.data
+        for step in path:
+            if isinstance(step, int):
+                label = f"[{step}]"
+                node = node[step] if isinstance(node, list) and step < len(node) else None
+                if isinstance(node, dict) and isinstance(node.get("id"), str):
+                    label += f" ({node['id']})"
+                parts.append(label)
+            else:
+                parts.append(f".{step}" if parts else step)
+                node = node.get(step) if isinstance(node, dict) else None
+        return "".join(parts)
+
 
 class _SafeLoader(yaml.SafeLoader):
     """SafeLoader that refuses aliases and deep nesting while composing."""
