@@ -1,0 +1,22 @@
+"""README.md's promises that CI proves: its test command is exactly what .ci/run runs."""
+
+import re
+
+from tests.conftest import REPO
+
+
+def shell_blocks() -> list[str]:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```sh\n(.*?)```", readme, flags=re.S)
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    [test_command] = [block.strip() for block in shell_blocks() if "pytest" in block]
+    ci_lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test_command in ci_lines
+
+
+def test_the_readme_start_command_installs_and_starts_the_bot() -> None:
+    start = shell_blocks()[0].strip()
+    assert "pip install" in start
+    assert start.endswith("briefbot")
