@@ -21,6 +21,15 @@ SHIPPED_KNOWLEDGE = REPO / "knowledge"
 KNOWLEDGE_FILE_NAME = "nvidia-huang-china-ai.yaml"
 
 
+def edit_file(path: Path, old: str, new: str) -> str:
+    """Replace one piece of a file's text, failing loudly if the piece is not there once."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"expected exactly one {old!r} in {path.name}"
+    text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
 @pytest.fixture(scope="session")
 def shipped_index() -> KnowledgeIndex:
     """The shipped knowledge, loaded once for the whole run (it is immutable)."""

@@ -27,7 +27,7 @@ from tests.botprocess import (
     replies_to,
     request_after,
 )
-from tests.conftest import KNOWLEDGE_FILE_NAME, REPO, SHIPPED_KNOWLEDGE
+from tests.conftest import KNOWLEDGE_FILE_NAME, REPO, SHIPPED_KNOWLEDGE, edit_file
 from tests.discord_emulator import Emulator
 from tests.discord_emulator.log import RecordedRequest
 
@@ -321,12 +321,6 @@ async def own_bot(tmp_path: Path) -> AsyncIterator[tuple[Emulator, BotProcess, P
         await finished(bot, emu)
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 RTX_SUMMARY = "The RTX Pro is a newly released GPU"
 
 
@@ -334,7 +328,7 @@ async def test_admin_reload_swaps_good_edits_and_refuses_broken_ones(
     own_bot: tuple[Emulator, BotProcess, Path],
 ) -> None:
     emulator, bot, knowledge_file = own_bot
-    edit(knowledge_file, RTX_SUMMARY, "RTX Pro, as edited, is a newly released GPU")
+    edit_file(knowledge_file, RTX_SUMMARY, "RTX Pro, as edited, is a newly released GPU")
     reply = await ask(emulator, "!reload", author=emulator.admin)
     embed = embeds_of(reply)[0]
     assert embed["title"] == "Knowledge reloaded"
@@ -342,7 +336,7 @@ async def test_admin_reload_swaps_good_edits_and_refuses_broken_ones(
     answer = await ask(emulator, "!product rtx pro")
     assert embeds_of(answer)[0]["description"].startswith("RTX Pro, as edited,")
 
-    edit(
+    edit_file(
         knowledge_file,
         "    kind: product\n    name: RTX Pro",
         "    kind: gadget\n    name: RTX Pro",
@@ -367,7 +361,7 @@ async def test_admin_reload_swaps_good_edits_and_refuses_broken_ones(
 
 async def test_sighup_reloads_the_knowledge(own_bot: tuple[Emulator, BotProcess, Path]) -> None:
     emulator, bot, knowledge_file = own_bot
-    edit(knowledge_file, RTX_SUMMARY, "RTX Pro, reloaded by signal, is a newly released GPU")
+    edit_file(knowledge_file, RTX_SUMMARY, "RTX Pro, reloaded by signal, is a newly released GPU")
     bot.signal(signal.SIGHUP)
     await bot.wait_for_log(r"knowledge reload by SIGHUP: reloaded: changed 1 \(rtx-pro\)")
     answer = await ask(emulator, "!product rtx pro")
@@ -429,7 +423,9 @@ async def test_concurrent_reloads_serve_old_or_new_knowledge_whole(
     own_bot: tuple[Emulator, BotProcess, Path],
 ) -> None:
     emulator, bot, knowledge_file = own_bot
-    edit(knowledge_file, RTX_SUMMARY, "RTX Pro, reloaded concurrently, is a newly released GPU")
+    edit_file(
+        knowledge_file, RTX_SUMMARY, "RTX Pro, reloaded concurrently, is a newly released GPU"
+    )
     questions = [await emulator.send_guild_message(emulator.regular, "!product rtx pro")]
     reloads = [
         await emulator.send_guild_message(emulator.admin, "!reload"),

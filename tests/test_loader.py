@@ -14,6 +14,7 @@ from bot.loader import (
     KnowledgeLoadError,
     load_knowledge,
 )
+from tests.conftest import edit_file
 
 SHIPPED_KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
 
@@ -40,15 +41,6 @@ entries:
       - "more advanced than the H20"
 statements: []
 """
-
-
-def edit(path: Path, old: str, new: str) -> str:
-    """Replace one piece of the file's text, failing loudly if the piece is not there."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"expected exactly one {old!r} in {path.name}"
-    text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
-    return text
 
 
 def line_of(text: str, needle: str, occurrence: int = 1) -> int:
@@ -91,7 +83,7 @@ def test_shipped_knowledge_loads() -> None:
 
 
 def test_an_alias_may_be_shared_by_entries_of_different_kinds(knowledge_file: Path) -> None:
-    edit(
+    edit_file(
         knowledge_file,
         'aliases: ["Chinese AI progress"',
         'aliases: ["Huawei", "Chinese AI progress"',
@@ -105,7 +97,7 @@ def test_an_alias_may_be_shared_by_entries_of_different_kinds(knowledge_file: Pa
 
 
 def test_bad_yaml_syntax_names_its_line(knowledge_file: Path) -> None:
-    text = edit(knowledge_file, "    name: H20\n", "    name: H20: chip\n")
+    text = edit_file(knowledge_file, "    name: H20\n", "    name: H20: chip\n")
     error = only_error(knowledge_file.parent)
     assert error.line == line_of(text, "name: H20: chip")
     assert f"{knowledge_file.name}:{error.line}: YAML syntax: " in str(error)
@@ -164,7 +156,7 @@ def test_missing_required_field_points_at_its_entry(knowledge_file: Path) -> Non
     summary = '    summary: "Blackwell is the architecture on which the newly released RTX Pro'
     text = knowledge_file.read_text(encoding="utf-8")
     line = next(line for line in text.splitlines(keepends=True) if line.startswith(summary))
-    text = edit(knowledge_file, line, "")
+    text = edit_file(knowledge_file, line, "")
     error = only_error(knowledge_file.parent)
     assert_located(
         error, knowledge_file, line_of(text, "  - id: blackwell"), "entries[2] (blackwell).summary"
@@ -173,7 +165,7 @@ def test_missing_required_field_points_at_its_entry(knowledge_file: Path) -> Non
 
 
 def test_wrong_type_names_the_expected_type(knowledge_file: Path) -> None:
-    text = edit(
+    text = edit_file(
         knowledge_file,
         'aliases: ["Blackwell architecture"]',
         'aliases: "Blackwell architecture"',
@@ -185,7 +177,9 @@ def test_wrong_type_names_the_expected_type(knowledge_file: Path) -> None:
 
 
 def test_unknown_field_is_named_with_the_allowed_ones(knowledge_file: Path) -> None:
-    text = edit(knowledge_file, "    name: Blackwell\n", "    name: Blackwell\n    colour: green\n")
+    text = edit_file(
+        knowledge_file, "    name: Blackwell\n", "    name: Blackwell\n    colour: green\n"
+    )
     error = only_error(knowledge_file.parent)
     line = line_of(text, "colour: green")
     assert_located(error, knowledge_file, line, "entries[2] (blackwell).colour")
@@ -194,7 +188,7 @@ def test_unknown_field_is_named_with_the_allowed_ones(knowledge_file: Path) -> N
 
 
 def test_misspelt_field_reports_both_the_unknown_and_the_missing_name(knowledge_file: Path) -> None:
-    text = edit(knowledge_file, '    summary: "Blackwell is', '    summery: "Blackwell is')
+    text = edit_file(knowledge_file, '    summary: "Blackwell is', '    summery: "Blackwell is')
     errors = load_errors(knowledge_file.parent)
     assert {(error.field, error.line) for error in errors} == {
         ("entries[2] (blackwell).summary", line_of(text, "  - id: blackwell")),
@@ -203,7 +197,7 @@ def test_misspelt_field_reports_both_the_unknown_and_the_missing_name(knowledge_
 
 
 def test_bad_id_pattern_shows_an_example(knowledge_file: Path) -> None:
-    text = edit(knowledge_file, "  - id: blackwell\n", "  - id: Blackwell_Arch\n")
+    text = edit_file(knowledge_file, "  - id: blackwell\n", "  - id: Blackwell_Arch\n")
     error = only_error(knowledge_file.parent)
     line = line_of(text, "id: Blackwell_Arch")
     assert_located(error, knowledge_file, line, "entries[2] (Blackwell_Arch).id")
@@ -212,7 +206,7 @@ def test_bad_id_pattern_shows_an_example(knowledge_file: Path) -> None:
 
 
 def test_unknown_kind_lists_the_kinds(knowledge_file: Path) -> None:
-    text = edit(
+    text = edit_file(
         knowledge_file, "kind: product\n    name: Blackwell", "kind: chip\n    name: Blackwell"
     )
     error = only_error(knowledge_file.parent)
@@ -223,7 +217,7 @@ def test_unknown_kind_lists_the_kinds(knowledge_file: Path) -> None:
 
 
 def test_figure_without_value_asks_for_one(knowledge_file: Path) -> None:
-    text = edit(knowledge_file, '    value: "3rd"\n', "")
+    text = edit_file(knowledge_file, '    value: "3rd"\n', "")
     error = only_error(knowledge_file.parent)
     line = line_of(text, "  - id: cisce-edition")
     assert_located(error, knowledge_file, line, "entries[42] (cisce-edition).value")
@@ -231,7 +225,9 @@ def test_figure_without_value_asks_for_one(knowledge_file: Path) -> None:
 
 
 def test_value_on_a_non_figure_is_refused(knowledge_file: Path) -> None:
-    text = edit(knowledge_file, "    name: Blackwell\n", '    name: Blackwell\n    value: "1"\n')
+    text = edit_file(
+        knowledge_file, "    name: Blackwell\n", '    name: Blackwell\n    value: "1"\n'
+    )
     error = only_error(knowledge_file.parent)
     line = line_of(text, 'value: "1"')
     assert_located(error, knowledge_file, line, "entries[2] (blackwell).value")
@@ -239,21 +235,23 @@ def test_value_on_a_non_figure_is_refused(knowledge_file: Path) -> None:
 
 
 def test_date_where_text_is_expected_is_not_called_a_number(knowledge_file: Path) -> None:
-    edit(knowledge_file, 'value: "3rd"', "value: 2025-07-20")
+    edit_file(knowledge_file, 'value: "3rd"', "value: 2025-07-20")
     error = only_error(knowledge_file.parent)
     assert error.message.startswith("must be text")
     assert "number" not in error.message
 
 
 def test_numeric_key_is_reported_at_its_own_line(knowledge_file: Path) -> None:
-    text = edit(knowledge_file, "    name: Blackwell\n", "    name: Blackwell\n    2025: x\n")
+    text = edit_file(knowledge_file, "    name: Blackwell\n", "    name: Blackwell\n    2025: x\n")
     error = only_error(knowledge_file.parent)
     assert error.line == line_of(text, "2025: x")
     assert "'2025' is not a field name" in error.message
 
 
 def test_numeric_and_text_unknown_keys_are_reported_not_crashing(knowledge_file: Path) -> None:
-    edit(knowledge_file, "    name: Blackwell\n", "    name: Blackwell\n    2025: x\n    foo: y\n")
+    edit_file(
+        knowledge_file, "    name: Blackwell\n", "    name: Blackwell\n    2025: x\n    foo: y\n"
+    )
     errors = load_errors(knowledge_file.parent)
     assert errors
     assert all(error.file.endswith(knowledge_file.name) for error in errors)
@@ -273,7 +271,7 @@ def test_duplicate_id_within_a_file_names_both_places(knowledge_file: Path) -> N
         "    sources:\n"
         '      - "based on the Blackwell architecture"\n\n'
     )
-    text = edit(knowledge_file, "  - id: hopper\n", duplicate + "  - id: hopper\n")
+    text = edit_file(knowledge_file, "  - id: hopper\n", duplicate + "  - id: hopper\n")
     error = only_error(knowledge_file.parent)
     second = line_of(text, "  - id: blackwell", occurrence=2)
     assert_located(error, knowledge_file, second, "entries[3] (blackwell).id")
@@ -299,7 +297,7 @@ def test_a_second_file_with_its_own_ids_loads(knowledge_file: Path) -> None:
 
 
 def test_alias_shared_by_two_entries_of_one_kind_is_refused(knowledge_file: Path) -> None:
-    text = edit(
+    text = edit_file(
         knowledge_file,
         'aliases: ["Hopper architecture"]',
         'aliases: ["Hopper architecture", "Blackwell"]',
@@ -325,7 +323,7 @@ def test_alias_shared_across_files_within_a_kind_is_refused(knowledge_file: Path
 
 
 def test_related_reference_to_a_missing_id(knowledge_file: Path) -> None:
-    text = edit(
+    text = edit_file(
         knowledge_file, "related: [rtx-pro, nvidia]\n", "related: [rtx-pro, nvidia, rtx-max]\n"
     )
     error = only_error(knowledge_file.parent)
@@ -337,7 +335,9 @@ def test_related_reference_to_a_missing_id(knowledge_file: Path) -> None:
 
 
 def test_about_reference_to_a_missing_id(knowledge_file: Path) -> None:
-    text = edit(knowledge_file, "    about: [chip-competition]\n", "    about: [chip-rivalry]\n")
+    text = edit_file(
+        knowledge_file, "    about: [chip-competition]\n", "    about: [chip-rivalry]\n"
+    )
     error = only_error(knowledge_file.parent)
     line = line_of(text, "about: [chip-rivalry]")
     assert_located(
@@ -347,7 +347,7 @@ def test_about_reference_to_a_missing_id(knowledge_file: Path) -> None:
 
 
 def test_speaker_must_be_a_person(knowledge_file: Path) -> None:
-    text = edit(
+    text = edit_file(
         knowledge_file,
         "  - id: st-rivals-validate-vitality\n    speaker: jensen-huang\n",
         "  - id: st-rivals-validate-vitality\n    speaker: nvidia\n",
@@ -364,7 +364,7 @@ def test_speaker_must_be_a_person(knowledge_file: Path) -> None:
 
 
 def test_excerpt_not_in_the_article(knowledge_file: Path) -> None:
-    text = edit(
+    text = edit_file(
         knowledge_file,
         '- "the newly released RTX Pro GPU, based on the Blackwell architecture"',
         '- "the newly released RTX Pro GPU, built on the Blackwell architecture"',
@@ -376,7 +376,7 @@ def test_excerpt_not_in_the_article(knowledge_file: Path) -> None:
 
 
 def test_statement_text_must_be_verbatim(knowledge_file: Path) -> None:
-    text = edit(
+    text = edit_file(
         knowledge_file,
         'text: "welcomed competition as a driver of industry progress"',
         'text: "welcomed competition as the driver of industry progress"',
@@ -388,7 +388,7 @@ def test_statement_text_must_be_verbatim(knowledge_file: Path) -> None:
 
 
 def test_direct_statement_must_be_inside_quotation_marks(knowledge_file: Path) -> None:
-    text = edit(
+    text = edit_file(
         knowledge_file,
         'text: "welcomed competition as a driver of industry progress"\n    direct: false',
         'text: "welcomed competition as a driver of industry progress"\n    direct: true',
@@ -400,7 +400,7 @@ def test_direct_statement_must_be_inside_quotation_marks(knowledge_file: Path) -
 
 
 def test_body_ends_before_not_found_in_the_article(knowledge_file: Path) -> None:
-    text = edit(
+    text = edit_file(
         knowledge_file, 'body_ends_before: "Expert analysis', 'body_ends_before: "Expert essays'
     )
     error = only_error(knowledge_file.parent)
@@ -411,7 +411,7 @@ def test_body_ends_before_not_found_in_the_article(knowledge_file: Path) -> None
 
 
 def test_missing_article_source_file(knowledge_file: Path) -> None:
-    text = edit(knowledge_file, "source: ../seeds/jensen", "source: ../seeds/missing-jensen")
+    text = edit_file(knowledge_file, "source: ../seeds/jensen", "source: ../seeds/missing-jensen")
     error = only_error(knowledge_file.parent)
     assert_located(
         error, knowledge_file, line_of(text, "source: ../seeds/missing"), "article.source"
@@ -420,7 +420,7 @@ def test_missing_article_source_file(knowledge_file: Path) -> None:
 
 
 def test_title_must_match_the_headline(knowledge_file: Path) -> None:
-    text = edit(
+    text = edit_file(
         knowledge_file, 'title: "Jensen Huang Shares His', 'title: "Jensen Huang Shares Her'
     )
     error = only_error(knowledge_file.parent)
@@ -429,7 +429,7 @@ def test_title_must_match_the_headline(knowledge_file: Path) -> None:
 
 
 def test_unlisted_ticker_debris_points_at_the_debris_list(knowledge_file: Path) -> None:
-    text = edit(knowledge_file, '"QCOM--", ', "")
+    text = edit_file(knowledge_file, '"QCOM--", ', "")
     error = only_error(knowledge_file.parent)
     assert_located(error, knowledge_file, line_of(text, "debris:"), "article.debris")
     assert "'QCOM--'" in error.message
@@ -439,8 +439,8 @@ def test_unlisted_ticker_debris_points_at_the_debris_list(knowledge_file: Path) 
 
 
 def test_every_independent_mistake_is_reported_at_once(knowledge_file: Path) -> None:
-    edit(knowledge_file, 'title: "Jensen Huang Shares His', 'title: "Jensen Huang Shares Her')
-    text = edit(
+    edit_file(knowledge_file, 'title: "Jensen Huang Shares His', 'title: "Jensen Huang Shares Her')
+    text = edit_file(
         knowledge_file, "related: [rtx-pro, nvidia]\n", "related: [rtx-pro, nvidia, rtx-max]\n"
     )
     errors = load_errors(knowledge_file.parent)
@@ -451,14 +451,14 @@ def test_every_independent_mistake_is_reported_at_once(knowledge_file: Path) -> 
 
 
 def test_mistakes_in_two_files_are_all_reported(knowledge_file: Path) -> None:
-    edit(knowledge_file, 'title: "Jensen Huang Shares His', 'title: "Jensen Huang Shares Her')
+    edit_file(knowledge_file, 'title: "Jensen Huang Shares His', 'title: "Jensen Huang Shares Her')
     (knowledge_file.parent / "second.yaml").write_text("", encoding="utf-8")
     errors = load_errors(knowledge_file.parent)
     assert sorted(Path(error.file).name for error in errors) == [knowledge_file.name, "second.yaml"]
 
 
 def test_one_bad_excerpt_fails_the_whole_load(knowledge_file: Path) -> None:
-    edit(
+    edit_file(
         knowledge_file,
         '- "the newly released RTX Pro GPU, based on the Blackwell architecture"',
         '- "invented words"',
@@ -479,7 +479,9 @@ def test_a_broken_second_file_fails_the_valid_first_one_too(knowledge_file: Path
 def test_direct_quotation_written_with_its_quote_marks_says_to_leave_them_out(
     knowledge_file: Path,
 ) -> None:
-    text = edit(knowledge_file, 'text: "redefining computing"', "text: '\"redefining computing\"'")
+    text = edit_file(
+        knowledge_file, 'text: "redefining computing"', "text: '\"redefining computing\"'"
+    )
     error = only_error(knowledge_file.parent)
     assert error.line == line_of(text, "text: '\"redefining computing\"'")
     assert error.field.endswith(".text")

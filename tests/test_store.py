@@ -13,6 +13,7 @@ from bot.index import KnowledgeIndex
 from bot.knowledge import Kind
 from bot.loader import load_knowledge
 from bot.store import KnowledgeStore, ReloadOutcome
+from tests.conftest import edit_file
 
 BLACKWELL_SUMMARY = (
     "Blackwell is the architecture on which the newly released RTX Pro GPU is based."
@@ -30,16 +31,8 @@ NEW_ENTRY = """\
 """
 
 
-def edit(path: Path, old: str, new: str) -> str:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"expected exactly one {old!r} in {path.name}"
-    text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
-    return text
-
-
 def add_new_entry(knowledge_file: Path) -> str:
-    return edit(knowledge_file, "  - id: hopper\n", NEW_ENTRY + "  - id: hopper\n")
+    return edit_file(knowledge_file, "  - id: hopper\n", NEW_ENTRY + "  - id: hopper\n")
 
 
 def test_open_serves_the_knowledge_in_the_directory(store: KnowledgeStore) -> None:
@@ -59,7 +52,9 @@ def test_reload_without_changes_changes_nothing(store: KnowledgeStore) -> None:
 def test_reload_after_editing_a_summary_reports_that_entry(
     store: KnowledgeStore, knowledge_file: Path
 ) -> None:
-    edit(knowledge_file, BLACKWELL_SUMMARY, "Blackwell is the architecture of the RTX Pro GPU.")
+    edit_file(
+        knowledge_file, BLACKWELL_SUMMARY, "Blackwell is the architecture of the RTX Pro GPU."
+    )
     outcome = store.reload("admin")
     assert outcome.ok
     assert outcome.changed == ("blackwell",)
@@ -97,8 +92,8 @@ def test_reload_after_removing_an_entry_reports_it_removed(
         '      - "It is designed for applications such as digital twins, autonomous driving, '
         'and robotics"\n\n'
     )
-    edit(knowledge_file, robotics, "")
-    edit(knowledge_file, "autonomous-driving, robotics]", "autonomous-driving]")
+    edit_file(knowledge_file, robotics, "")
+    edit_file(knowledge_file, "autonomous-driving, robotics]", "autonomous-driving]")
     outcome = store.reload("admin")
     assert outcome.ok
     assert outcome.removed == ("robotics",)
@@ -110,7 +105,7 @@ def test_broken_reload_keeps_the_previous_knowledge_serving(
     store: KnowledgeStore, knowledge_file: Path
 ) -> None:
     before = store.current
-    text = edit(
+    text = edit_file(
         knowledge_file, "related: [rtx-pro, nvidia]\n", "related: [rtx-pro, nvidia, rtx-max]\n"
     )
     outcome = store.reload("admin")
@@ -215,7 +210,9 @@ def test_reload_that_trips_a_loader_crash_still_keeps_serving(
     store: KnowledgeStore, knowledge_file: Path
 ) -> None:
     before = store.current
-    edit(knowledge_file, "    name: Blackwell\n", "    name: Blackwell\n    2025: x\n    foo: y\n")
+    edit_file(
+        knowledge_file, "    name: Blackwell\n", "    name: Blackwell\n    2025: x\n    foo: y\n"
+    )
     outcome = store.reload("admin")
     assert not outcome.ok
     assert store.current is before
