@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from bot.article import Location
 from bot.index import KnowledgeIndex, SentenceKey
 from bot.knowledge import Entry, Excerpt, Kind, Statement
-from bot.matching import Match, normalise_name
+from bot.matching import STOPWORDS, Match, content_words, normalise_name
 from bot.reply import Citation, Field, Reply, Status, Suggestion
 from bot.user_text import MAX_ECHO_CHARS, clean, echo
 
@@ -43,7 +43,15 @@ _KIND_WORDS = {
         ("product", "products", "architecture", "architectures", "models"), Kind.PRODUCT
     ),
     **dict.fromkeys(
-        ("company", "companies", "organisation", "organisations", "organization", "organizations"),
+        (
+            "company",
+            "companies",
+            "organisation",
+            "organisations",
+            "organization",
+            "organizations",
+            "orgs",
+        ),
         Kind.ORGANISATION,
     ),
     **dict.fromkeys(("person", "people", "persons", "who"), Kind.PERSON),
@@ -166,8 +174,8 @@ def _entry(ask: Asking, entry: Entry, note: str = "") -> Reply:
     )
 
 
-def _quotes(ask: Asking, title: str, statements: list[Statement]) -> Reply:
-    shown = statements[:MAX_QUOTES]
+def _quotes(ask: Asking, title: str, statements: list[Statement], limit: int = MAX_QUOTES) -> Reply:
+    shown = statements[:limit]
     body = "\n\n".join(format_statement(ask.index, s) for s in shown)
     if len(statements) > len(shown):
         body += f"\n\n…and {len(statements) - len(shown)} more; narrow the subject to see them."
@@ -199,7 +207,8 @@ def lookup(kind: Kind) -> Answer:
         suggestions = _suggest(ask, _merge(in_kind, anywhere))
         if suggestions:
             return _did_you_mean(ask, suggestions, kind.label)
-        return _not_found(ask, kind.label, LIST_NAMES[kind])
+        mentioned = _mentions(ask, f"No {kind.label} is called {echo(ask.argument)}")
+        return mentioned or _not_found(ask, kind.label, LIST_NAMES[kind])
 
     return answer
 
@@ -223,7 +232,16 @@ def quote(ask: Asking) -> Reply:
     match = index.names.match(ask.argument)
     by_speaker = _speaker_and_subject(ask)
     if by_speaker is not None:
-        speaker, subject = by_speaker
+        speaker, subject, rest = by_speaker
+        if subject is None:
+            return Reply(
+                Status.NOT_FOUND,
+                "No statement",
+                f"The article attributes nothing to {speaker.name} about {echo(rest)}. "
+                f"`{ask.typed(Suggestion('quote', speaker.name))}` lists everything it does "
+                "attribute to them.",
+                suggestions=(Suggestion("quote", speaker.name),),
+            )
         statements = [
             s for s in index.knowledge.statements_about(subject) if s.speaker == speaker.id
         ]
@@ -259,27 +277,35 @@ def quote(ask: Asking) -> Reply:
     )
 
 
-def _speaker_and_subject(ask: Asking) -> tuple[Entry, Entry] | None:
-    """A speaker and a subject named in one query: "what did huang say about deepseek"."""
+def _speaker_and_subject(ask: Asking) -> tuple[Entry, Entry | None, str] | None:
+    """A speaker and a subject in one query: "what did huang say about deepseek".
+
+    None when no speaker is named, or nothing but a speaker is; the subject is None when the
+    rest of the query names nothing the article covers ("what did huang say about taiwan").
+    The last item is that rest, in meaningful words.
+    """
     query = f" {normalise_name(ask.argument)} "
     for person in ask.index.knowledge.of_kind(Kind.PERSON):
         for name in sorted((normalise_name(n) for n in person.names), key=len, reverse=True):
-            if name and f" {name} " in query:
-                subject = ask.index.names.match(query.replace(f" {name} ", " ", 1))
-                if subject.winner and subject.winner != person.id:
-                    return person, ask.index.entry(subject.winner)
+            if not name or f" {name} " not in query:
+                continue
+            rest = " ".join(content_words(query.replace(f" {name} ", " ", 1)))
+            if all(word in STOPWORDS for word in rest.split()):
                 return None
+            subject = ask.index.names.match(rest)
+            if subject.winner == person.id:
+                return None
+            if subject.winner:
+                return person, ask.index.entry(subject.winner), rest
+            words_found = ask.index.statements.search(rest, every_word=True)
+            return None if subject.ranked or words_found else (person, None, rest)
     return None
 
 
 def search(ask: Asking) -> Reply:
     """Entries and article sentences that hold the words, best first."""
-    index = ask.index
-    hits = index.text.search(ask.argument, limit=MAX_ENTRY_HITS + MAX_SENTENCE_HITS * 2)
-    entries = [index.entry(hit.key) for hit in hits if isinstance(hit.key, str)]
-    sentences = [_sentence(index, hit.key) for hit in hits if isinstance(hit.key, SentenceKey)]
-    entries, sentences = entries[:MAX_ENTRY_HITS], sentences[:MAX_SENTENCE_HITS]
-    if not entries and not sentences:
+    found = _found(ask, every_word=False)
+    if found is None:
         return Reply(
             Status.NOT_FOUND,
             "Nothing found",
@@ -287,6 +313,27 @@ def search(ask: Asking) -> Reply:
             f"Try other words, or `{ask.prefix}list`.",
             suggestions=(Suggestion("list"),),
         )
+    return found("Search results", f"What the article says about {echo(ask.argument)}:")
+
+
+def _mentions(ask: Asking, no_such_name: str) -> Reply | None:
+    """When no name fits but the article has every word: where it says them."""
+    found = _found(ask, every_word=True)
+    if found is None:
+        return None
+    return found("Not a name, but in the article", f"{no_such_name}, but the article says:")
+
+
+def _found(ask: Asking, every_word: bool) -> Callable[[str, str], Reply] | None:
+    """Search hits as a reply waiting for its title and lead line; None when nothing is found."""
+    index = ask.index
+    limit = MAX_ENTRY_HITS + MAX_SENTENCE_HITS * 2
+    hits = index.text.search(ask.argument, limit=limit, every_word=every_word)
+    entries = [index.entry(hit.key) for hit in hits if isinstance(hit.key, str)]
+    sentences = [_sentence(index, hit.key) for hit in hits if isinstance(hit.key, SentenceKey)]
+    entries, sentences = entries[:MAX_ENTRY_HITS], sentences[:MAX_SENTENCE_HITS]
+    if not entries and not sentences:
+        return None
     fields = []
     if entries:
         found = [Suggestion(COMMAND_FOR_KIND[e.kind], e.name) for e in entries]
@@ -294,14 +341,18 @@ def search(ask: Asking) -> Reply:
         fields.append(Field("Entries", "\n".join(lines)))
     if sentences:
         fields.append(Field("In the article", "\n".join(f"¶{s.line}: {s.text}" for s in sentences)))
-    return _answer(
-        ask,
-        "Search results",
-        f"What the article says about {echo(ask.argument)}:",
-        sentences + [source for e in entries for source in e.sources[:1]],
-        fields=tuple(fields),
-        suggestions=_suggest(ask, [e.id for e in entries]),
-    )
+
+    def reply(title: str, lead: str) -> Reply:
+        return _answer(
+            ask,
+            title,
+            lead,
+            sentences + [source for e in entries for source in e.sources[:1]],
+            fields=tuple(fields),
+            suggestions=_suggest(ask, [e.id for e in entries]),
+        )
+
+    return reply
 
 
 def _sentence(index: KnowledgeIndex, key: SentenceKey) -> Excerpt:
@@ -313,7 +364,7 @@ def _sentence(index: KnowledgeIndex, key: SentenceKey) -> Excerpt:
 def listing(ask: Asking) -> Reply:
     """Everything known by kind, one kind in full, or every statement."""
     knowledge = ask.index.knowledge
-    if not ask.argument:
+    if ask.argument.casefold() in ("", "all", "everything"):
         fields = tuple(
             Field(
                 f"{LIST_NAMES[kind].capitalize()} ({ask.prefix}{COMMAND_FOR_KIND[kind]})",
@@ -327,7 +378,8 @@ def listing(ask: Asking) -> Reply:
         return Reply(Status.ANSWERED, "What I know", body, fields)
     word = ask.argument.casefold()
     if word in _STATEMENT_WORDS:
-        return _quotes(ask, "Every statement in the article", list(knowledge.statements))
+        every = list(knowledge.statements)
+        return _quotes(ask, "Every statement in the article", every, limit=len(every))
     kind = _KIND_WORDS.get(word)
     if kind is None:
         kinds = ", ".join(LIST_NAMES.values())
@@ -364,7 +416,9 @@ def brief(ask: Asking) -> Reply:
         article.title,
         body,
         [source for point in points for source in point.sources],
-        fields=tuple(Field("Context", point.text) for point in article.context),
+        fields=(Field("Context", "\n".join(point.text for point in article.context)),)
+        if article.context
+        else (),
         suggestions=(Suggestion("list"), Suggestion("source")),
     )
 
@@ -398,5 +452,6 @@ def _entry_sources(ask: Asking) -> Reply:
             return _did_you_mean(ask, suggestions, "entry")
         return _not_found(ask, "entry")
     entry = ask.index.entry(match.winner)
-    body = "\n".join(f"¶{excerpt.line}: “{excerpt.text}”" for excerpt in entry.sources)
+    count = len(entry.sources)
+    body = f"{entry.name} rests on {count} excerpt{'s' if count != 1 else ''} of the article:"
     return _answer(ask, f"Where the article says it: {entry.name}", body, list(entry.sources))

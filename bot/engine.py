@@ -71,7 +71,7 @@ class Engine:
 
     def parse(self, line: str, require_prefix: bool = True) -> ChatLine | None:
         """Split a chat line; None when it is not addressed to the bot."""
-        text = line.strip()
+        text = clean(line)  # a zero-width space must not glue a command to its argument
         if text.startswith(self.prefix):
             text = text[len(self.prefix) :].lstrip()
         elif require_prefix:

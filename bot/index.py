@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.knowledge import Entry, Kind, KnowledgeBase, Statement
-from bot.matching import NameMatcher
+from bot.matching import NameMatcher, normalise_name
 from bot.search import Document, SearchIndex
 
 COMMON_SHARE = 0.2  # a word in a fifth of all entries and sentences ("china") names nothing alone
@@ -44,9 +44,10 @@ class KnowledgeIndex:
                 for position, sentence in enumerate(article.text.sentences)
             ]
         text = SearchIndex(documents)
+        entries = knowledge.entries.values()
         names = NameMatcher(
-            {entry.id: entry.names for entry in knowledge.entries.values()},
-            text.vocabulary,
+            {entry.id: entry.names for entry in entries},
+            {entry.id: _words_about(entry) for entry in entries},
             text.common_words(COMMON_SHARE),
         )
         statements = SearchIndex(Document(s.id, "", s.text) for s in knowledge.statements)
@@ -63,3 +64,9 @@ class KnowledgeIndex:
     def statement(self, statement_id: str) -> Statement:
         """The statement with this id."""
         return next(s for s in self.knowledge.statements if s.id == statement_id)
+
+
+def _words_about(entry: Entry) -> set[str]:
+    """The words an entry's own text uses: a query may add them to its name and still mean it."""
+    texts = [*entry.names, entry.summary, entry.value or "", *(s.text for s in entry.sources)]
+    return set(normalise_name(" ".join(texts)).split())

@@ -21,8 +21,15 @@ from rapidfuzz.utils import default_process
 STOPWORDS = frozenset(
     """
     a an the of for and or in on at to about is are was were be what whats who whos which how
-    many much when where why does did do say said says tell me us please with by from its it
-    his her their
+    many much when where why does did do say said says tell me please with by from its it his
+    her their article articles
+    """.split()
+)
+# Words that may accompany any name without changing what it names: "huawei company".
+GENERIC_WORDS = frozenset(
+    """
+    ai company companies corp corporation inc group chip chips gpu gpus model models product
+    products technology technologies architecture
     """.split()
 )
 MAX_QUERY_CHARS = 200  # longer queries are cut before matching, so they cost no more
@@ -35,14 +42,17 @@ SUGGEST = 70.0  # below this a name is not worth suggesting
 UNSURE_CAP = 75.0  # the most a query with an unexplained word can score
 TOKEN_SIMILAR = 80.0  # two words this similar are the same word (see word_similarity)
 PARTIAL = 86.0  # the query is part of a name: "jensen", "rtx", "tongyi"
+WORDS_ALL_THERE = 98.0  # every word of a name, but not the name as written: close, not exact
 
 _POSSESSIVE = re.compile(r"['’`]s\b", re.IGNORECASE)
+_DOTTED_INITIALS = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _NUMBER = re.compile(r"\d+")
 
 
 def normalise_name(text: str) -> str:
     """Case-fold, drop possessives and punctuation, and fold spaces: 'Alibaba’s' -> 'alibaba'."""
     text = unicodedata.normalize("NFKC", text)
+    text = _DOTTED_INITIALS.sub(lambda found: found.group().replace(".", ""), text)  # U.S. -> US
     text = _POSSESSIVE.sub("", text)
     return " ".join(default_process(text).split())
 
@@ -82,16 +92,19 @@ class NameMatcher:
     def __init__(
         self,
         names: Mapping[str, Iterable[str]],
-        vocabulary: Iterable[str] = (),
+        context: Mapping[str, Iterable[str]] | None = None,
         common_words: Iterable[str] = (),
     ) -> None:
-        """`vocabulary`: words the source knows; `common_words`: too frequent to name alone."""
+        """`context`: per key, the words that may accompany its name ("huawei technologies");
+        `common_words`: words too frequent to pick a name on their own ("china")."""
         self._names = [
             (key, name, normalise_name(name))
             for key, key_names in names.items()
             for name in key_names
         ]
-        self._vocabulary = frozenset(vocabulary) | STOPWORDS
+        always = STOPWORDS | GENERIC_WORDS
+        self._context = {key: frozenset(words) | always for key, words in (context or {}).items()}
+        self._always = always
         self._common = frozenset(common_words)
 
     def rank(self, query: str, keys: Iterable[str] | None = None) -> list[Scored]:
@@ -104,7 +117,7 @@ class NameMatcher:
         for key, name, name_normalised in self._names:
             if wanted is not None and key not in wanted:
                 continue
-            score = self._score(normalised, name_normalised)
+            score = self._score(normalised, name_normalised, self._context.get(key, self._always))
             if key not in best or score > best[key].score:
                 best[key] = Scored(key, score, name)
         return sorted(best.values(), key=lambda scored: -scored.score)
@@ -130,7 +143,7 @@ class NameMatcher:
         ranked = [scored for scored in self.rank(query, keys) if scored.score >= SUGGEST]
         return Match(_winner(ranked), tuple(ranked))
 
-    def _score(self, query: str, name: str) -> float:
+    def _score(self, query: str, name: str, context: frozenset[str]) -> float:
         if query == name or query.replace(" ", "") == name.replace(" ", ""):
             return EXACT
         query_words, name_words = content_words(query), content_words(name)
@@ -140,7 +153,7 @@ class NameMatcher:
             _reordered(query_words, name_words),
             self._word_fit(query_words, name_words),
         )
-        if self._unexplained(query_words, name_words) or _numbers_differ(query, name):
+        if _unexplained(query_words, name_words, context) or _numbers_differ(query, name):
             score = min(score, UNSURE_CAP)
         return score
 
@@ -153,7 +166,8 @@ class NameMatcher:
                 for q in query_words
                 if max(word_similarity(q, n) for n in name_words) < TOKEN_SIMILAR
             ]
-            return min(per_name_word) - (5.0 if extras else 0.0) - (3.0 if len(extras) > 1 else 0.0)
+            penalty = (5.0 if extras else 0.0) + (3.0 if len(extras) > 1 else 0.0)
+            return min(min(per_name_word) - penalty, WORDS_ALL_THERE)
         per_query_word = [max(word_similarity(q, n) for n in name_words) for q in query_words]
         if min(per_query_word) < TOKEN_SIMILAR:
             return 0.0
@@ -164,13 +178,17 @@ class NameMatcher:
         )
         return PARTIAL if distinctive else 0.0
 
-    def _unexplained(self, query_words: list[str], name_words: list[str]) -> bool:
-        """A query word that is neither close to a word of the name nor known to the article."""
-        return any(
-            word not in self._vocabulary
-            and max(word_similarity(word, n) for n in name_words) < TOKEN_SIMILAR
-            for word in query_words
-        )
+
+def _unexplained(query_words: list[str], name_words: list[str], context: frozenset[str]) -> bool:
+    """A query word that is neither close to a word of the name nor about what it names.
+
+    "huawei technologies" is Huawei (its entry speaks of telecom technologies); "huawei cloud",
+    "amd's china strategy" and "ai talent in the us" are not what those names name.
+    """
+    return any(
+        word not in context and max(word_similarity(word, n) for n in name_words) < TOKEN_SIMILAR
+        for word in query_words
+    )
 
 
 def _winner(ranked: list[Scored]) -> str | None:

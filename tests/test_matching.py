@@ -26,12 +26,12 @@ NAMES = {
     "export-controls": ["Export controls"],
 }
 # Words the (imaginary) article knows, so they may accompany a name without casting doubt on it.
-VOCABULARY = {"technologies", "company", "chips", "nvidia"}
+VOCABULARY = {"smartphones", "company", "chips", "nvidia"}
 
 
 @pytest.fixture(scope="module")
 def matcher() -> NameMatcher:
-    return NameMatcher(NAMES, VOCABULARY)
+    return NameMatcher(NAMES, dict.fromkeys(NAMES, VOCABULARY))
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def bare_matcher() -> NameMatcher:
         ("Alibaba’s", "alibaba"),
         ("NVIDIA's", "nvidia"),
         ("Tongyi-Qianwen!!", "tongyi qianwen"),
-        ("U.S. government", "u s government"),
+        ("U.S. government", "us government"),
         ("ＮＶＩＤＩＡ", "nvidia"),  # full-width letters fold to ASCII
         ("华为", "华为"),
         ("", ""),
@@ -153,8 +153,8 @@ def test_unsure_queries_are_only_suggested(
 def test_unknown_words_cast_doubt_until_the_article_knows_them(
     matcher: NameMatcher, bare_matcher: NameMatcher
 ) -> None:
-    assert matcher.match("huawei technologies").winner == "huawei"
-    unsure = bare_matcher.match("huawei technologies")
+    assert matcher.match("huawei smartphones").winner == "huawei"
+    unsure = bare_matcher.match("huawei smartphones")
     assert unsure.winner is None
     assert [scored.key for scored in unsure.ranked] == ["huawei"]
 

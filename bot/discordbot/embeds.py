@@ -23,6 +23,7 @@ PAGE_BUDGET = 5500
 ANSWER_COLOUR = discord.Colour(0x2B7A78)
 NOTICE_COLOUR = discord.Colour(0x8A8D91)
 MAX_CITATION_LINES = 8
+MAX_EXCERPT_CHARS = 600  # longer excerpts are cut (with …) so one cannot fill a field alone
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def _fields(reply: Reply) -> list[tuple[str, str]]:
             fields.append((_cut(name, FIELD_NAME_LIMIT), chunk))
     if reply.citations:
         lines = [
-            f"¶{c.line}: “{_cut(c.excerpt, 300)}”" for c in reply.citations[:MAX_CITATION_LINES]
+            f"¶{c.line}: “{_cut(c.excerpt, MAX_EXCERPT_CHARS)}”"
+            for c in reply.citations[:MAX_CITATION_LINES]
         ]
         hidden = len(reply.citations) - MAX_CITATION_LINES
         if hidden > 0:
