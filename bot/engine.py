@@ -231,3 +231,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", "The commands, or more about one.", "help quote", help_answer, "COMMAND"),
 )
 _BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}
+
+
+def summary_of(name: str) -> str:
+    """What a command does, in one line (the slash command's description too)."""
+    return _BY_NAME[name].summary

@@ -9,21 +9,32 @@ from typing import Any
 import pytest
 from discord.ext import commands
 
-from bot.discordbot.client import Briefbot
+from bot.discordbot.client import Briefbot, OnCooldown
 
 
 class FakeContext:
     """Just enough of a commands.Context for the error handler: it records what is sent."""
 
-    def __init__(self, bot: Briefbot, command: str | None = None, guild: object = None) -> None:
+    def __init__(
+        self,
+        bot: Briefbot,
+        command: str | None = None,
+        guild: object = None,
+        interaction: object = None,
+    ) -> None:
         self.bot = bot
         self.command = bot.get_command(command) if command else None
         self.invoked_with = command or "nosuchcommand"
         self.guild = guild
-        self.interaction = None
+        self.interaction = interaction
         self.author = SimpleNamespace(id=42)
-        self.message = SimpleNamespace(to_reference=lambda **_: None)
+        self.message = SimpleNamespace(
+            to_reference=lambda **_: None, content=f"!{self.invoked_with}"
+        )
         self.sent: list[dict[str, Any]] = []
+
+    async def defer(self, **kwargs: Any) -> None:
+        pass
 
     async def send(self, **kwargs: Any) -> None:
         self.sent.append(kwargs)
@@ -66,3 +77,35 @@ async def test_a_bad_argument_to_an_admin_command_shows_its_usage(discord_bot: B
     ctx = FakeContext(discord_bot, "sync")
     await discord_bot.on_command_error(ctx, commands.BadArgument("nope"))  # type: ignore[arg-type]
     assert ctx.titles() == ["Use it like this: !sync [global|here]"]
+
+
+def over_the_limit(notify: bool) -> OnCooldown:
+    return OnCooldown(commands.Cooldown(1, 60), 42.0, notify)
+
+
+async def test_past_the_cooldown_a_channel_gets_one_notice_then_quiet(
+    discord_bot: Briefbot,
+) -> None:
+    first, second = FakeContext(discord_bot, "brief"), FakeContext(discord_bot, "brief")
+    await discord_bot.on_command_error(first, over_the_limit(True))  # type: ignore[arg-type]
+    await discord_bot.on_command_error(second, over_the_limit(False))  # type: ignore[arg-type]
+    assert first.titles() == ["Slow down a little: you can ask again in 42 s."]
+    assert second.sent == []
+
+
+async def test_past_the_cooldown_every_slash_command_is_still_answered_privately(
+    discord_bot: Briefbot,
+) -> None:
+    ctx = FakeContext(discord_bot, "brief", interaction=object())
+    await discord_bot.on_command_error(ctx, over_the_limit(False))  # type: ignore[arg-type]
+    assert ctx.titles() == ["Slow down a little: you can ask again in 42 s."]
+    assert ctx.sent[0]["ephemeral"] is True
+
+
+async def test_an_unknown_command_with_a_zero_width_space_is_understood(
+    discord_bot: Briefbot,
+) -> None:
+    ctx = FakeContext(discord_bot, guild=object())
+    ctx.message.content = "!product\u200brtx pro"
+    await discord_bot.on_command_error(ctx, commands.CommandNotFound())  # type: ignore[arg-type]
+    assert ctx.titles() == ["RTX Pro · product"]

@@ -45,13 +45,14 @@ class Admin(commands.Cog):
     )
     async def reload(self, ctx: Context) -> None:
         """Reload the knowledge."""
+        await ctx.defer(ephemeral=True)  # a large reload can outlast the 3 s to acknowledge
         outcome = await self.bot.reload_knowledge(actor(ctx))
-        await self.bot.send_reply(ctx, reload_reply(outcome))
+        await self.bot.send_reply(ctx, reload_reply(outcome), private=True)
 
     @commands.hybrid_command(description="What knowledge is loaded, and the last reload.")
     async def kb(self, ctx: Context) -> None:
         """Show the loaded knowledge."""
-        await self.bot.send_reply(ctx, knowledge_reply(self.bot))
+        await self.bot.send_reply(ctx, knowledge_reply(self.bot), private=True)
 
     @commands.hybrid_command(
         description="Sync slash commands globally, or to this server.", usage="[global|here]"
@@ -59,6 +60,10 @@ class Admin(commands.Cog):
     @commands.is_owner()
     async def sync(self, ctx: Context, scope: Literal["global", "here"] = "global") -> None:
         """Publish the slash commands."""
+        if scope == "here" and ctx.guild is None:
+            await self.bot.send_reply(ctx, Reply(Status.USAGE, "`sync here` works in a server."))
+            return
+        await ctx.defer(ephemeral=True)  # Discord may rate-limit a sync for a while
         if scope == "here" and ctx.guild is not None:
             self.bot.tree.copy_global_to(guild=ctx.guild)
             synced = await self.bot.tree.sync(guild=ctx.guild)
@@ -66,9 +71,8 @@ class Admin(commands.Cog):
         else:
             synced = await self.bot.tree.sync()
             where = "every server (global commands can take a while to appear)"
-        await self.bot.send_reply(
-            ctx, Reply(Status.ANSWERED, f"Synced {len(synced)} slash commands to {where}.")
-        )
+        done = Reply(Status.ANSWERED, f"Synced {len(synced)} slash commands to {where}.")
+        await self.bot.send_reply(ctx, done, private=True)
 
 
 def reload_reply(outcome: ReloadOutcome) -> Reply:
@@ -103,7 +107,7 @@ def knowledge_reply(bot: Briefbot) -> Reply:
         Field(
             "Entries", f"{len(knowledge.entries)}: {counts}; {len(knowledge.statements)} statements"
         ),
-        Field("Loaded", f"{_when(knowledge.loaded_at)} from `{knowledge.directory}`"),
+        Field("Loaded", f"{_when(knowledge.loaded_at)} from `{knowledge.directory.name}/`"),
     ]
     last = bot.store.last_reload
     if last is not None:

@@ -8,6 +8,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discordbot.client import Briefbot
+from bot.engine import summary_of
 
 MAX_CHOICES = 25  # Discord's limit on autocomplete choices
 MAX_CHOICE_CHARS = 100  # and on each choice's name and value
@@ -33,14 +34,12 @@ class Briefing(commands.Cog):
             for name in names
         ]
 
-    @commands.hybrid_command(
-        aliases=["summary"], description="The article's key points, most important first."
-    )
+    @commands.hybrid_command(aliases=["summary"], description=summary_of("brief"))
     async def brief(self, ctx: Context) -> None:
         """The article's key points."""
         await self.answer(ctx, "brief")
 
-    @commands.hybrid_command(description="A product or architecture the article covers.")
+    @commands.hybrid_command(description=summary_of("product"))
     @app_commands.describe(name="Product name, such as RTX Pro or H20")
     async def product(self, ctx: Context, *, name: str) -> None:
         """A product or architecture."""
@@ -50,7 +49,7 @@ class Briefing(commands.Cog):
     async def _product_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
         return self.choices("product", typed)
 
-    @commands.hybrid_command(description="A company or organisation the article covers.")
+    @commands.hybrid_command(description=summary_of("company"))
     @app_commands.describe(name="Company name, such as Huawei or DeepSeek")
     async def company(self, ctx: Context, *, name: str) -> None:
         """A company or organisation."""
@@ -60,7 +59,7 @@ class Briefing(commands.Cog):
     async def _company_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
         return self.choices("company", typed)
 
-    @commands.hybrid_command(description="A person the article covers.")
+    @commands.hybrid_command(description=summary_of("who"))
     @app_commands.describe(name="Person's name, such as Jensen Huang")
     async def who(self, ctx: Context, *, name: str) -> None:
         """A person."""
@@ -70,7 +69,7 @@ class Briefing(commands.Cog):
     async def _who_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
         return self.choices("who", typed)
 
-    @commands.hybrid_command(description="A topic the article discusses.")
+    @commands.hybrid_command(description=summary_of("topic"))
     @app_commands.describe(name="Topic, such as export controls or AI talent")
     async def topic(self, ctx: Context, *, name: str) -> None:
         """A topic."""
@@ -80,9 +79,7 @@ class Briefing(commands.Cog):
     async def _topic_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
         return self.choices("topic", typed)
 
-    @commands.hybrid_command(
-        description="What the article attributes to someone, about a subject or by a speaker."
-    )
+    @commands.hybrid_command(description=summary_of("quote"))
     @app_commands.describe(about="A company, product, topic or person, such as Huawei")
     async def quote(self, ctx: Context, *, about: str) -> None:
         """Statements about a subject or by a speaker."""
@@ -92,7 +89,7 @@ class Briefing(commands.Cog):
     async def _quote_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
         return self.choices("quote", typed)
 
-    @commands.hybrid_command(description="The key numbers the article gives, or one of them.")
+    @commands.hybrid_command(description=summary_of("figure"))
     @app_commands.describe(name="Which figure; leave empty for all of them")
     async def figure(self, ctx: Context, *, name: str | None = None) -> None:
         """Key figures."""
@@ -102,13 +99,13 @@ class Briefing(commands.Cog):
     async def _figure_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
         return self.choices("figure", typed)
 
-    @commands.hybrid_command(description="Search the entries and the article's text.")
+    @commands.hybrid_command(description=summary_of("search"))
     @app_commands.describe(words="Words to look for, such as inference efficiency")
     async def search(self, ctx: Context, *, words: str) -> None:
         """Free-text search."""
         await self.answer(ctx, "search", words)
 
-    @commands.hybrid_command(name="list", description="What the bot knows, or one kind of thing.")
+    @commands.hybrid_command(name="list", description=summary_of("list"))
     @app_commands.describe(kind="products, companies, people, topics, figures or quotes")
     @app_commands.choices(
         kind=[
@@ -116,11 +113,11 @@ class Briefing(commands.Cog):
             for kind in ("products", "companies", "people", "topics", "figures", "quotes")
         ]
     )
-    async def list_(self, ctx: Context, kind: str | None = None) -> None:
+    async def list_(self, ctx: Context, *, kind: str | None = None) -> None:
         """Everything known, or one kind."""
         await self.answer(ctx, "list", kind)
 
-    @commands.hybrid_command(description="The article, and the exact excerpts behind an entry.")
+    @commands.hybrid_command(description=summary_of("source"))
     @app_commands.describe(name="An entry, such as H20; leave empty for the article itself")
     async def source(self, ctx: Context, *, name: str | None = None) -> None:
         """Where answers come from."""
@@ -130,9 +127,9 @@ class Briefing(commands.Cog):
     async def _source_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
         return self.choices("source", typed)
 
-    @commands.hybrid_command(description="The commands, or more about one.")
+    @commands.hybrid_command(description=summary_of("help"))
     @app_commands.describe(command="A command name, such as quote")
-    async def help(self, ctx: Context, command: str | None = None) -> None:
+    async def help(self, ctx: Context, *, command: str | None = None) -> None:
         """Help."""
         await self.answer(ctx, "help", command)
 

@@ -91,9 +91,12 @@ class Briefbot(commands.AutoShardedBot):
         """Reload in a worker thread so the bot keeps answering from the old knowledge meanwhile."""
         return await asyncio.to_thread(self.store.reload, actor)
 
-    async def send_reply(self, ctx: commands.Context[Any], reply: Reply) -> None:
-        """Send an engine reply as embeds; a refusal to a slash command is seen only by its user."""
-        ephemeral = not reply.ok and ctx.interaction is not None
+    async def send_reply(
+        self, ctx: commands.Context[Any], reply: Reply, private: bool = False
+    ) -> None:
+        """Send a reply as embeds. On a slash command, refusals (and `private` replies) are
+        seen only by the user who asked."""
+        ephemeral = (private or not reply.ok) and ctx.interaction is not None
         # A prefix command's answer replies to it (without pinging), so readers see which
         # question it answers; a deleted question does not stop the answer.
         reference = None
@@ -124,7 +127,9 @@ class Briefbot(commands.AutoShardedBot):
         if isinstance(error, commands.CommandNotFound):
             await self._unknown_command(ctx)
         elif isinstance(error, OnCooldown):
-            if error.notify:
+            # One notice per window in a channel; a slash command must always be answered,
+            # or Discord shows the user that the application did not respond.
+            if error.notify or ctx.interaction is not None:
                 wait = max(1, round(error.retry_after))
                 await self._notice(ctx, f"Slow down a little: you can ask again in {wait} s.")
         elif isinstance(error, commands.NotOwner):
@@ -138,6 +143,9 @@ class Briefbot(commands.AutoShardedBot):
         elif isinstance(getattr(error, "original", None), discord.Forbidden):
             # The server took away our right to answer here: that is the admins' call to make.
             log.warning("no permission to answer in channel %s", ctx.channel.id)
+        elif isinstance(getattr(error, "original", None), discord.NotFound):
+            # Most often an interaction that expired before we answered; nothing left to tell.
+            log.warning("could not answer command %r: %s", ctx.invoked_with, error)
         else:
             original = getattr(error, "original", error)
             log.error(
@@ -146,9 +154,12 @@ class Briefbot(commands.AutoShardedBot):
             await self._notice(ctx, "Sorry, something went wrong on my side. It has been logged.")
 
     async def _unknown_command(self, ctx: commands.Context[Any]) -> None:
-        # Other bots share the prefix: in a server, speak up only for a near miss of ours.
-        name = ctx.invoked_with or ""
-        reply = self.engine.run(name, "")
+        # The engine reads the whole line again: it also understands lines discord.py does not
+        # split (a zero-width space between command and argument). Other bots share the prefix:
+        # in a server, speak up only for a near miss of ours.
+        reply = self.engine.handle(ctx.message.content)
+        if reply is None:
+            return
         if (
             reply.status is Status.UNKNOWN_COMMAND
             and not reply.suggestions

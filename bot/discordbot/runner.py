@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 
+import aiohttp
 import discord
 import yarl
 
@@ -20,20 +21,20 @@ EXIT_OK, EXIT_CONFIG = 0, 2
 log = logging.getLogger(__name__)
 
 
-class RedactToken(logging.Filter):
-    """Defence in depth: whatever logs a record, the token never reaches the output."""
+class RedactingFormatter(logging.Formatter):
+    """Defence in depth: whatever logs a record, tracebacks included, the token never shows.
 
-    def __init__(self, token: str) -> None:
+    It wraps the formatter it replaces and redacts the finished text, the only place where
+    message, arguments and traceback have all been put together.
+    """
+
+    def __init__(self, inner: logging.Formatter | None, token: str) -> None:
         super().__init__()
+        self.inner = inner or logging.Formatter()
         self.token = token
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = message.replace(self.token, "[token]"), None
-        if record.exc_text and self.token in record.exc_text:
-            record.exc_text = record.exc_text.replace(self.token, "[token]")
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        return self.inner.format(record).replace(self.token, "[token]")
 
 
 def run_bot(settings: Settings) -> int:
@@ -42,6 +43,10 @@ def run_bot(settings: Settings) -> int:
         return _fail(
             "DISCORD_TOKEN is not set; set it to your bot's token, or run `briefbot console`."
         )
+    # Until the bot's own handlers are in place, a reload signal must not kill the process
+    # and a stop signal must still end it cleanly.
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
         store = KnowledgeStore.open(settings.knowledge_dir)
     except KnowledgeLoadError as error:
@@ -49,7 +54,7 @@ def run_bot(settings: Settings) -> int:
     _point_at_discord(settings)
     discord.utils.setup_logging(level=logging.getLevelName(settings.log_level), root=True)
     for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactToken(settings.token))
+        handler.setFormatter(RedactingFormatter(handler.formatter, settings.token))
     try:
         asyncio.run(_serve(settings, store))
     except discord.LoginFailure:
@@ -61,7 +66,14 @@ def run_bot(settings: Settings) -> int:
             "the Message Content intent is not enabled for this bot; turn it on in the developer "
             "portal (Bot > Privileged Gateway Intents) and start again."
         )
+    except (discord.HTTPException, discord.GatewayNotFound, aiohttp.ClientError, OSError) as error:
+        where = settings.api_base or "Discord"
+        return _fail(f"could not reach {where} ({type(error).__name__}); check the network.")
     return EXIT_OK
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(EXIT_OK)
 
 
 def _point_at_discord(settings: Settings) -> None:
