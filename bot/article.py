@@ -36,9 +36,7 @@ def straighten_quotes(text: str) -> str:
 
 def normalise_excerpt(text: str, debris: tuple[str, ...] = ()) -> str:
     """The form in which excerpts and the article are compared."""
-    for piece in debris:
-        text = text.replace(piece, "")
-    return straighten_quotes(collapse_whitespace(text))
+    return straighten_quotes(collapse_whitespace(_remove_debris(text, debris)))
 
 
 @dataclass(frozen=True)
@@ -84,8 +82,11 @@ class ArticleText:
             return None
         for paragraph in self.paragraphs:
             start = paragraph.normalised.find(needle)
-            if start >= 0:
-                return Location(paragraph.line, start, start + len(needle))
+            while start >= 0:
+                end = start + len(needle)
+                if _whole_words(paragraph.normalised, start, end):
+                    return Location(paragraph.line, start, end)
+                start = paragraph.normalised.find(needle, start + 1)
         return None
 
     def is_quoted(self, location: Location) -> bool:
@@ -139,7 +140,8 @@ def parse_article(raw: str, body_ends_before: str, debris: tuple[str, ...]) -> A
     marker = collapse_whitespace(body_ends_before)
     paragraphs: list[Paragraph] = []
     found_marker = not marker
-    for number, line in enumerate(raw.splitlines(), start=1):
+    # Only newlines end a line: ¶N must be the line editors and `grep -n` show.
+    for number, line in enumerate(raw.split("\n"), start=1):
         text = collapse_whitespace(_remove_debris(line, debris))
         if marker and collapse_whitespace(line).startswith(marker):
             found_marker = True
@@ -178,6 +180,15 @@ def _ticker_of(glued: str, article_words: set[str]) -> str:
         if run[:-size] in article_words:  # the name without the ticker appears elsewhere
             return run[-size:] + "--"
     return glued
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """An excerpt may not begin or end inside a word ("nderestimating" is not a quote)."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    starts_clean = not (before.isalnum() and text[start].isalnum())
+    ends_clean = not (after.isalnum() and text[end - 1].isalnum())
+    return starts_clean and ends_clean
 
 
 def _remove_debris(line: str, debris: tuple[str, ...]) -> str:

@@ -205,11 +205,10 @@ class _Builder:
                 for i, point in enumerate(raw.get(key, ()))
             )
 
-        source = raw["source"]
         return Article(
             article_id,
             text.title,
-            _shown(path.parent / source),
+            _cited_as(path.parent / raw["source"], self.directory),
             text,
             points("context"),
             points("briefing"),
@@ -302,6 +301,13 @@ class _Builder:
         sources = self._excerpts(
             article.id, article.text, shown, doc, (*path, "sources"), raw["sources"]
         )
+        value = raw.get("value")
+        if value and sources and not any(_says(excerpt.text, value) for excerpt in sources):
+            message = (
+                f"{value!r} is not in this entry's sources; write the figure as the article "
+                "gives it, and cite the excerpt that gives it"
+            )
+            self.error(shown, doc, (*path, "value"), message)
         self.entries[raw["id"]] = Entry(
             raw["id"],
             kind,
@@ -410,6 +416,23 @@ class _Builder:
                     f"refers to '{target}', which is a {entry.kind.value}; "
                     "a speaker must be a person",
                 )
+
+
+def _says(excerpt: str, value: str) -> bool:
+    """Whether an excerpt gives a figure's value ("more than one hour" in "more than one-hour")."""
+
+    def plain(text: str) -> str:
+        return " ".join(normalise_excerpt(text).casefold().replace("-", " ").split())
+
+    return plain(value) in plain(excerpt)
+
+
+def _cited_as(article: Path, directory: Path) -> str:
+    """How replies name the article file: beside the knowledge folder, `seeds/<file>`."""
+    try:
+        return article.resolve().relative_to(directory.resolve().parent).as_posix()
+    except ValueError:
+        return article.name  # never a server path in a public reply
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -22,8 +22,15 @@ SCHEMA_FILE = Path(__file__).resolve().parent / "knowledge.schema.json"
 
 def schema_problems(data: Any) -> list[tuple[Path_, str]]:
     """Every schema violation in a document: the field's path and a sentence saying what to fix."""
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        _validator().iter_errors(data), key=lambda e: [_order(s) for s in e.absolute_path]
+    )
     return [_explain(error) for error in errors]
+
+
+def _order(step: str | int) -> tuple[int, str | int]:
+    """Sort list positions by number (entries[2] before entries[10]), before field names."""
+    return (0, step) if isinstance(step, int) else (1, step)
 
 
 @cache
@@ -64,6 +71,8 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
         return path, "must not be empty"
     if validator == "maxLength":
         return path, f"is longer than {value} characters; shorten it"
+    if validator == "pattern" and value.endswith("--$"):
+        return path, "must be ticker debris such as 'NVDA--': capital letters, then two dashes"
     if validator == "pattern" and value == "\\S":
         return path, "must not be blank"
     if validator == "pattern":

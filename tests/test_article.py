@@ -173,3 +173,8 @@ def test_shipped_sentence_lines_point_into_the_seed_file(article: ArticleText) -
         for piece in DEBRIS:
             source_line = source_line.replace(piece, "")
         assert sentence.text in " ".join(source_line.split())
+
+
+def test_only_newlines_end_a_line_so_cited_lines_match_the_file() -> None:
+    text = parse_article("Title\nOne\u2028still one.\nTwo.\nEND", "END", ())
+    assert [(p.line, p.text) for p in text.paragraphs][-1] == (3, "Two.")

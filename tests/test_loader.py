@@ -486,3 +486,33 @@ def test_direct_quotation_written_with_its_quote_marks_says_to_leave_them_out(
     assert error.line == line_of(text, "text: '\"redefining computing\"'")
     assert error.field.endswith(".text")
     assert "leave the marks out" in error.message
+
+
+# ---------------------------------------------------- edits that would put words in mouths
+
+
+def test_a_figure_value_the_sources_do_not_give_is_refused(knowledge_file: Path) -> None:
+    text = edit_file(knowledge_file, 'value: "about 50%"', 'value: "about 90%"')
+    error = only_error(knowledge_file.parent)
+    assert error.line == line_of(text, 'value: "about 90%"')
+    assert error.field.endswith("(ai-researchers-share).value")
+    assert "is not in this entry's sources" in error.message
+
+
+def test_debris_may_only_be_ticker_shaped(knowledge_file: Path) -> None:
+    edit_file(knowledge_file, 'debris: ["NVDA--",', 'debris: ["extremely ", "NVDA--",')
+    error = only_error(knowledge_file.parent)
+    assert error.field == "article.debris[0]"
+    assert "must be ticker debris such as 'NVDA--'" in error.message
+
+
+def test_a_statement_cut_inside_a_word_is_not_the_article_text(knowledge_file: Path) -> None:
+    quote = (
+        'text: "underestimating Huawei and China’s manufacturing capabilities is extremely naive"'
+    )
+    if quote not in knowledge_file.read_text(encoding="utf-8"):
+        quote = quote.replace("’", "'")
+    edit_file(knowledge_file, quote, quote.replace('"underestimating', '"nderestimating'))
+    error = only_error(knowledge_file.parent)
+    assert error.field.endswith(".text")
+    assert "is not in the article" in error.message
