@@ -103,12 +103,8 @@ class Engine:
         index = self.source.current
         keys = index.keys_of(command.kind) if command and command.kind else None
         if not typed.strip():
-            entries = (
-                [index.entry(key) for key in keys]
-                if keys
-                else list(index.knowledge.entries.values())
-            )
-            return [entry.name for entry in entries][:limit]
+            every = list(index.knowledge.entries) if keys is None else keys
+            return [index.entry(key).name for key in every][:limit]
         typed = clean(typed)
         ranked = [s.key for s in index.names.rank(typed, keys) if s.score >= COMPLETE_SCORE]
         found = dict.fromkeys(index.names.starting_with(typed, keys) + ranked)
