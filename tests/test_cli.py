@@ -402,3 +402,16 @@ def test_a_malformed_token_ends_with_one_sentence_that_does_not_echo_it() -> Non
     assert "DISCORD_TOKEN" in result.stderr
     assert "abc def" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_run_against_an_unreachable_discord_ends_with_one_sentence() -> None:
+    env = clean_env(
+        DISCORD_TOKEN="not-a-real-token",
+        DISCORD_API_BASE="http://127.0.0.1:9/api/v10",
+        DISCORD_GATEWAY_URL="ws://127.0.0.1:9/",
+    )
+    result = briefbot("run", env=env)
+    assert result.returncode == 2
+    assert "briefbot: could not reach http://127.0.0.1:9/api/v10" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "not-a-real-token" not in result.stderr

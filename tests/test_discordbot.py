@@ -500,3 +500,25 @@ async def test_users_named_in_admin_ids_are_admins_everywhere(tmp_path: Path) ->
         assert embeds_of(reload)[0]["title"] == "Knowledge reloaded"
         await bot.wait_for_log(rf"knowledge reload by .*\({emulator.regular.id}\): reloaded")
         await finished(bot, emulator)
+
+
+async def test_slash_reload_is_deferred_then_answered_privately(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    sent = await emulator.send_slash_command(emulator.admin, "reload", {}, check_access=False)
+    callback = (await emulator.wait_for_interaction_response(sent)).json
+    assert callback["type"] == 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: no 3 s deadline to miss
+    assert callback["data"]["flags"] & EPHEMERAL
+    followup = await emulator.wait_for_request(
+        lambda r: r.method in ("POST", "PATCH") and "/webhooks/" in r.path and sent.token in r.path
+    )
+    assert embeds_of(followup)[0]["title"] == "Knowledge reloaded"
+
+
+async def test_sync_here_in_a_direct_message_is_refused(
+    emulator: Emulator, shared_bot: BotProcess
+) -> None:
+    syncs_before = sum(r.method == "PUT" for r in emulator.requests)
+    reply = await ask(emulator, "!sync here", author=emulator.owner, dm=True)
+    assert embeds_of(reply)[0]["title"] == "`sync here` works in a server."
+    assert sum(r.method == "PUT" for r in emulator.requests) == syncs_before

@@ -516,3 +516,9 @@ def test_a_statement_cut_inside_a_word_is_not_the_article_text(knowledge_file: P
     error = only_error(knowledge_file.parent)
     assert error.field.endswith(".text")
     assert "is not in the article" in error.message
+
+
+def test_replies_cite_the_article_by_its_place_beside_the_knowledge(knowledge_copy: Path) -> None:
+    # The copy lives outside the working directory: no absolute server path may leak out.
+    [article] = load_knowledge(knowledge_copy).articles
+    assert article.source == "seeds/jensen-huang-nvidia-china-ai-future.txt"
