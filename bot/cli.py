@@ -7,6 +7,7 @@ import json
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -81,8 +82,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _with_knowledge(settings: Settings, directory: str) -> Settings:
-    from dataclasses import replace
-
     return replace(settings, knowledge_dir=Path(directory).expanduser())
 
 
