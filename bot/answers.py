@@ -1,63 +1,42 @@
-"""Answers to the briefing commands: knowledge in, a Reply out. Knows nothing of Discord.
+"""Answers to the briefing commands: knowledge in, a structured Reply out. Knows nothing of Discord.
 
 Each answer is a function of one `Asking`: the knowledge it sees, the user's argument, and the
-prefix users type commands with (for the suggestions it makes).
+prefix users type commands with (for the sentences that name a command). Every fact an answer
+shows carries the ¶ marks of the paragraphs it rests on; the verbatim excerpts behind it travel
+as citations, for `source` and the front ends' "Sources", not repeated under the answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import groupby
 
 from rapidfuzz import fuzz, process
 
 from bot.article import Location
 from bot.index import KnowledgeIndex, SentenceKey
-from bot.knowledge import Entry, Excerpt, Kind, Statement
+from bot.knowledge import Entry, Excerpt, Kind, Statement, kind_named
 from bot.matching import STOPWORDS, Match, content_words, normalise_name
-from bot.reply import Citation, Field, Reply, Status, Suggestion
+from bot.reply import (
+    Citation,
+    Reply,
+    Section,
+    Segment,
+    Status,
+    Suggestion,
+    listed,
+    notice,
+    point,
+)
 from bot.user_text import MAX_ECHO_CHARS, clean, echo
 
 MAX_SUGGESTIONS = 3
-MAX_QUOTES = 8
 MAX_ENTRY_HITS = 5
 MAX_SENTENCE_HITS = 3
+MAX_ALIASES_SHOWN = 6
 ARTICLE_SIMILAR = 60.0
-
-COMMAND_FOR_KIND = {
-    Kind.PRODUCT: "product",
-    Kind.ORGANISATION: "company",
-    Kind.PERSON: "who",
-    Kind.TOPIC: "topic",
-    Kind.FIGURE: "figure",
-}
-LIST_NAMES = {
-    Kind.PRODUCT: "products",
-    Kind.ORGANISATION: "companies",
-    Kind.PERSON: "people",
-    Kind.TOPIC: "topics",
-    Kind.FIGURE: "figures",
-}
-_KIND_WORDS = {
-    **dict.fromkeys(
-        ("product", "products", "architecture", "architectures", "models"), Kind.PRODUCT
-    ),
-    **dict.fromkeys(
-        (
-            "company",
-            "companies",
-            "organisation",
-            "organisations",
-            "organization",
-            "organizations",
-            "orgs",
-        ),
-        Kind.ORGANISATION,
-    ),
-    **dict.fromkeys(("person", "people", "persons", "who"), Kind.PERSON),
-    **dict.fromkeys(("topic", "topics"), Kind.TOPIC),
-    **dict.fromkeys(("figure", "figures", "number", "numbers", "stats"), Kind.FIGURE),
-}
+LONG_NAME = 32  # characters; past this a suggestion types an alias instead
 _STATEMENT_WORDS = ("quotes", "quote", "statements", "statement")
 
 
@@ -69,10 +48,6 @@ class Asking:
     argument: str
     prefix: str
 
-    def typed(self, suggestion: Suggestion) -> str:
-        """A suggestion as this user would type it."""
-        return suggestion.typed(self.prefix)
-
 
 Answer = Callable[[Asking], Reply]
 
@@ -80,22 +55,39 @@ Answer = Callable[[Asking], Reply]
 # Pieces shared by the answers
 
 
-def _answer(ask: Asking, title: str, body: str, excerpts: list[Excerpt], **extra: object) -> Reply:
-    """An answered reply citing where in the article its facts stand."""
+def link(entry: Entry, command: str = "") -> Suggestion:
+    """The command that answers an entry, `!product RTX Pro`, or `command` about it."""
+    return Suggestion(command or entry.kind.info.command, short_name(entry))
+
+
+def short_name(entry: Entry) -> str:
+    """The name to type for an entry: a long name's shortest alias (`50% of AI researchers`)."""
+    if len(entry.name) <= LONG_NAME:
+        return entry.name
+    return min(entry.names, key=len)
+
+
+def paragraphs_of(excerpts: Iterable[Excerpt]) -> tuple[int, ...]:
+    """The ¶ marks of some excerpts, in the article's order, once each."""
+    return tuple(sorted({excerpt.line for excerpt in excerpts}))
+
+
+def _answer(ask: Asking, title: str, excerpts: Iterable[Excerpt], **parts: object) -> Reply:
+    """An answered reply carrying the verbatim excerpts it rests on."""
     citations: dict[tuple[str, int, str], Citation] = {}
+    articles: set[str] = set()
     for excerpt in excerpts:
-        source = ask.index.knowledge.article(excerpt.article_id).source
-        key = (source, excerpt.line, excerpt.text)
-        citations.setdefault(key, Citation(*key))
-    articles = {excerpt.article_id for excerpt in excerpts}
-    article_title = ask.index.knowledge.article(articles.pop()).title if len(articles) == 1 else ""
+        article = ask.index.knowledge.article(excerpt.article_id)
+        articles.add(article.id)
+        key = (article.source, excerpt.line, excerpt.text)
+        citations.setdefault(key, Citation(*key, article_title=article.title))
+    one_article = ask.index.knowledge.article(articles.pop()).title if len(articles) == 1 else ""
     return Reply(
         Status.ANSWERED,
         title,
-        body,
         citations=tuple(citations.values()),
-        article_title=article_title,
-        **extra,  # type: ignore[arg-type]
+        article_title=one_article,
+        **parts,  # type: ignore[arg-type]
     )
 
 
@@ -106,30 +98,37 @@ def _suggest(
     suggestions: list[Suggestion] = []
     for key in keys:
         entry = ask.index.entry(key)
-        suggestion = Suggestion(command or COMMAND_FOR_KIND[entry.kind], entry.name)
+        suggestion = link(entry, command or "")
         if suggestion not in suggestions:
             suggestions.append(suggestion)
     return tuple(suggestions[:MAX_SUGGESTIONS])
 
 
 def _did_you_mean(ask: Asking, suggestions: tuple[Suggestion, ...], what: str) -> Reply:
-    choices = ", ".join(f"`{ask.typed(s)}`" for s in suggestions)
-    return Reply(
+    return notice(
         Status.AMBIGUOUS,
         "Did you mean …?",
-        f"I am not sure which {what} you mean by {echo(ask.argument)}. Did you mean {choices}?",
+        f"I am not sure which {what} you mean by ",
+        echo(ask.argument),
+        ". Did you mean ",
+        *listed(suggestions),
+        "?",
         suggestions=suggestions,
     )
 
 
 def _not_found(ask: Asking, what: str, list_kind: str = "") -> Reply:
     listing = Suggestion("list", list_kind)
-    return Reply(
+    return notice(
         Status.NOT_FOUND,
         "Not in the article",
-        f"The article mentions no {what} called {echo(ask.argument)}. "
-        f"`{ask.typed(listing)}` shows every one it covers; "
-        f"`{ask.prefix}search` looks through its text.",
+        f"The article mentions no {what} called ",
+        echo(ask.argument),
+        ". ",
+        listing,
+        " shows every one it covers; ",
+        Suggestion("search"),
+        " looks through its text.",
         suggestions=(Suggestion("search", clean(ask.argument)[:MAX_ECHO_CHARS]), listing),
     )
 
@@ -138,48 +137,84 @@ def _merge(*matches: Match) -> list[str]:
     return list(dict.fromkeys(scored.key for match in matches for scored in match.ranked))
 
 
-def format_statement(index: KnowledgeIndex, statement: Statement) -> str:
-    """A statement with its speaker, as quoted or reported speech, never mixing the two."""
-    speaker = index.entry(statement.speaker).name
-    line = statement.excerpt.line
-    if statement.direct:
-        return f"{speaker}, in the article's quotation marks: “{statement.text}” (¶{line})"
-    return f"{speaker}, as the article reports it: {statement.text} (¶{line})"
+def _title_of(entry: Entry) -> str:
+    """An entry's title as a person would write it; a figure's value comes first."""
+    if entry.kind is Kind.FIGURE and entry.value:
+        return f"{entry.value[0].upper()}{entry.value[1:]} — {entry.name}"
+    return entry.name
 
 
-def _entry(ask: Asking, entry: Entry, note: str = "") -> Reply:
+def _entry(ask: Asking, entry: Entry, note: tuple[Segment, ...] = ()) -> Reply:
     index = ask.index
-    fields: list[Field] = []
-    if entry.value:
-        fields.append(Field("Figure", entry.value))
+    lead = [point(entry.summary, paragraphs=paragraphs_of(entry.sources))]
+    if note:
+        lead.append(point(*note))
+    sections = []
     if entry.aliases:
-        fields.append(Field("Also called", ", ".join(entry.aliases[:10])))
+        aliases = tuple(point(alias) for alias in entry.aliases[:MAX_ALIASES_SHOWN])
+        sections.append(Section("Also called", aliases, names=True))
     related = [index.entry(key) for key in entry.related if key in index.knowledge.entries]
-    if related:
-        names = ", ".join(f"{r.name} ({COMMAND_FOR_KIND[r.kind]})" for r in related)
-        fields.append(Field("Related", names))
-    statements = index.knowledge.statements_about(entry)
-    suggestions = [Suggestion("quote", entry.name)] if statements else []
-    if statements:
-        quote = ask.typed(Suggestion("quote", entry.name))
-        fields.append(Field("Statements", f"{len(statements)} in the article: `{quote}`"))
-    suggestions += [Suggestion(COMMAND_FOR_KIND[r.kind], r.name) for r in related[:2]]
+    next_steps = [link(entry, "source")]
+    if index.knowledge.statements_about(entry):
+        next_steps.insert(0, link(entry, "quote"))
     return _answer(
         ask,
-        f"{entry.name} · {entry.kind.label}",
-        f"{entry.summary}\n\n{note}" if note else entry.summary,
-        list(entry.sources),
-        fields=tuple(fields),
-        suggestions=tuple(suggestions),
+        _title_of(entry),
+        entry.sources,
+        lead=tuple(lead),
+        sections=tuple(sections),
+        related=tuple(link(r) for r in related),
+        suggestions=tuple(next_steps),
+        label=entry.kind.info.heading,
+        entry_id=entry.id,
     )
 
 
-def _quotes(ask: Asking, title: str, statements: list[Statement], limit: int = MAX_QUOTES) -> Reply:
-    shown = statements[:limit]
-    body = "\n\n".join(format_statement(ask.index, s) for s in shown)
-    if len(statements) > len(shown):
-        body += f"\n\n…and {len(statements) - len(shown)} more; narrow the subject to see them."
-    return _answer(ask, title, body, [s.excerpt for s in shown])
+def _speech_sections(
+    index: KnowledgeIndex, statements: list[Statement], one_speaker: bool
+) -> tuple[Section, ...]:
+    """Statements grouped under their speaker, quotations apart from reported speech.
+
+    The label says once per group how the article gives the words, never once per line.
+    """
+
+    def group(statement: Statement) -> tuple[str, bool]:
+        return statement.speaker, statement.direct
+
+    sections = []
+    # Each speaker's group where they first speak; quotations before reported speech.
+    ordered = sorted(statements, key=lambda s: (_first(statements, s.speaker), not s.direct))
+    for (speaker, direct), members in groupby(ordered, key=group):
+        how = "in the article's quotation marks" if direct else "as the article reports it"
+        who = index.entry(speaker).name
+        title = how[0].upper() + how[1:] if one_speaker else f"{who}, {how}"
+        points = tuple(
+            point(s.text, paragraphs=(s.excerpt.line,), quoted=s.direct) for s in members
+        )
+        sections.append(Section(title, points))
+    return tuple(sections)
+
+
+def _first(statements: list[Statement], speaker: str) -> int:
+    return next(i for i, s in enumerate(statements) if s.speaker == speaker)
+
+
+def _quotes(ask: Asking, subject: str, statements: list[Statement], **parts: object) -> Reply:
+    """Statements as one answer: "Jensen Huang on Huawei", grouped by speaker."""
+    speakers = list(dict.fromkeys(s.speaker for s in statements))
+    one_speaker = len(speakers) == 1
+    if one_speaker:
+        who = ask.index.entry(speakers[0]).name
+        title = f"{who} on {subject}" if subject != who else f"{who}, in the article"
+    else:
+        title = f"Statements about {subject}"
+    return _answer(
+        ask,
+        title,
+        [s.excerpt for s in statements],
+        sections=_speech_sections(ask.index, statements, one_speaker),
+        **parts,
+    )
 
 
 # The answers
@@ -198,17 +233,17 @@ def lookup(kind: Kind) -> Answer:
             return _entry(ask, ask.index.entry(in_kind.winner))
         if anywhere.winner:
             entry = ask.index.entry(anywhere.winner)
-            command = ask.typed(Suggestion(COMMAND_FOR_KIND[entry.kind], entry.name))
             note = (
-                f"{entry.name} is a {entry.kind.label}, not a {kind.label}; "
-                f"`{command}` finds it directly."
+                f"{entry.name} is a {entry.kind.label}, not a {kind.label}; ",
+                link(entry),
+                " finds it directly.",
             )
             return _entry(ask, entry, note)
         suggestions = _suggest(ask, _merge(in_kind, anywhere))
         if suggestions:
             return _did_you_mean(ask, suggestions, kind.label)
-        mentioned = _mentions(ask, f"No {kind.label} is called {echo(ask.argument)}")
-        return mentioned or _not_found(ask, kind.label, LIST_NAMES[kind])
+        mentioned = _mentions(ask, (f"No {kind.label} is called ", echo(ask.argument)))
+        return mentioned or _not_found(ask, kind.label, kind.info.plural)
 
     return answer
 
@@ -216,13 +251,21 @@ def lookup(kind: Kind) -> Answer:
 def all_figures(ask: Asking) -> Reply:
     """Every key figure with its value."""
     figures = ask.index.knowledge.of_kind(Kind.FIGURE)
-    lines = [f"**{entry.value}**: {entry.name}" for entry in figures]
-    more = ask.typed(Suggestion("figure", "NAME"))
+    points = tuple(
+        point(
+            entry.name,
+            paragraphs=paragraphs_of(entry.sources[:1]),
+            label=entry.value or "",
+            link=link(entry),
+        )
+        for entry in figures
+    )
     return _answer(
         ask,
         "Key figures",
-        "\n".join(lines) + f"\n\n`{more}` tells more about one.",
         [excerpt for entry in figures for excerpt in entry.sources[:1]],
+        sections=(Section("", points),),
+        suggestions=(Suggestion("figure", "NAME"),),
     )
 
 
@@ -234,45 +277,50 @@ def quote(ask: Asking) -> Reply:
     if by_speaker is not None:
         speaker, subject, rest = by_speaker
         if subject is None:
-            return Reply(
+            return notice(
                 Status.NOT_FOUND,
                 "No statement",
-                f"The article attributes nothing to {speaker.name} about {echo(rest)}. "
-                f"`{ask.typed(Suggestion('quote', speaker.name))}` lists everything it does "
-                "attribute to them.",
-                suggestions=(Suggestion("quote", speaker.name),),
+                f"The article attributes nothing to {speaker.name} about ",
+                echo(rest),
+                ". ",
+                link(speaker, "quote"),
+                " lists everything it does attribute to them.",
+                suggestions=(link(speaker, "quote"),),
             )
         statements = [
             s for s in index.knowledge.statements_about(subject) if s.speaker == speaker.id
         ]
         if statements:
-            title = f"What the article attributes to {speaker.name} about {subject.name}"
-            return _quotes(ask, title, statements)
+            return _quotes(ask, subject.name, statements, entry_id=subject.id)
     if match.winner:
         entry = index.entry(match.winner)
         statements = index.knowledge.statements_about(entry)
         if statements:
-            return _quotes(ask, f"What the article attributes about {entry.name}", statements)
-        elsewhere = Suggestion(COMMAND_FOR_KIND[entry.kind], entry.name)
-        return Reply(
+            return _quotes(ask, entry.name, statements, entry_id=entry.id)
+        return notice(
             Status.NOT_FOUND,
             "No statement",
-            f"The article attributes no statement about {entry.name}. "
-            f"`{ask.typed(elsewhere)}` has what it says about it.",
-            suggestions=(elsewhere,),
+            f"The article attributes no statement about {entry.name}. ",
+            link(entry),
+            " has what it says about it.",
+            suggestions=(link(entry),),
         )
-    hits = index.statements.search(ask.argument, limit=MAX_QUOTES, every_word=True)
+    every = len(index.knowledge.statements)
+    hits = index.statements.search(ask.argument, limit=every, every_word=True)
     if hits:
         statements = [index.statement(str(hit.key)) for hit in hits]
-        return _quotes(ask, f"Statements matching {echo(ask.argument)}", statements)
+        return _quotes(ask, f"“{clean(ask.argument)[:MAX_ECHO_CHARS]}”", statements)
     suggestions = _suggest(ask, [s.key for s in match.ranked], command="quote")
     if suggestions:
         return _did_you_mean(ask, suggestions, "subject")
-    return Reply(
+    return notice(
         Status.NOT_FOUND,
         "No statement",
-        f"The article attributes nothing about {echo(ask.argument)} to anyone. "
-        f"`{ask.prefix}list` shows who and what it covers.",
+        "The article attributes nothing about ",
+        echo(ask.argument),
+        " to anyone. ",
+        Suggestion("list"),
+        " shows who and what it covers.",
         suggestions=(Suggestion("list"),),
     )
 
@@ -306,26 +354,29 @@ def search(ask: Asking) -> Reply:
     """Entries and article sentences that hold the words, best first."""
     found = _found(ask, every_word=False)
     if found is None:
-        return Reply(
+        return notice(
             Status.NOT_FOUND,
             "Nothing found",
-            f"Nothing in the article matches {echo(ask.argument)}. "
-            f"Try other words, or `{ask.prefix}list`.",
+            "Nothing in the article matches ",
+            echo(ask.argument),
+            ". Try other words, or ",
+            Suggestion("list"),
+            ".",
             suggestions=(Suggestion("list"),),
         )
-    return found("Search results", f"What the article says about {echo(ask.argument)}:")
+    return found("Search results", ("What the article says about ", echo(ask.argument), ":"))
 
 
-def _mentions(ask: Asking, no_such_name: str) -> Reply | None:
+def _mentions(ask: Asking, no_such_name: tuple[Segment, ...]) -> Reply | None:
     """When no name fits but the article has every word: where it says them."""
     found = _found(ask, every_word=True)
     if found is None:
         return None
-    return found("Not a name, but in the article", f"{no_such_name}, but the article says:")
+    return found("Not a name, but in the article", (*no_such_name, ", but the article says:"))
 
 
-def _found(ask: Asking, every_word: bool) -> Callable[[str, str], Reply] | None:
-    """Search hits as a reply waiting for its title and lead line; None when nothing is found."""
+def _found(ask: Asking, every_word: bool) -> Callable[[str, tuple[Segment, ...]], Reply] | None:
+    """Search hits as a reply waiting for its title and lead; None when nothing is found."""
     index = ask.index
     limit = MAX_ENTRY_HITS + MAX_SENTENCE_HITS * 2
     hits = index.text.search(ask.argument, limit=limit, every_word=every_word)
@@ -334,22 +385,22 @@ def _found(ask: Asking, every_word: bool) -> Callable[[str, str], Reply] | None:
     entries, sentences = entries[:MAX_ENTRY_HITS], sentences[:MAX_SENTENCE_HITS]
     if not entries and not sentences:
         return None
-    fields = []
+    sections = []
     if entries:
-        found = [Suggestion(COMMAND_FOR_KIND[e.kind], e.name) for e in entries]
-        lines = [f"**{e.name}** · `{ask.typed(s)}`" for e, s in zip(entries, found, strict=True)]
-        fields.append(Field("Entries", "\n".join(lines)))
+        names = tuple(point(e.name, link=link(e)) for e in entries)
+        sections.append(Section("Entries", names, names=True))
     if sentences:
-        fields.append(Field("In the article", "\n".join(f"¶{s.line}: {s.text}" for s in sentences)))
+        passages = tuple(point(s.text, paragraphs=(s.line,), quoted=True) for s in sentences)
+        sections.append(Section("In the article", passages))
 
-    def reply(title: str, lead: str) -> Reply:
+    def reply(title: str, lead: tuple[Segment, ...]) -> Reply:
         return _answer(
             ask,
             title,
-            lead,
             sentences + [source for e in entries for source in e.sources[:1]],
-            fields=tuple(fields),
-            suggestions=_suggest(ask, [e.id for e in entries]),
+            lead=(point(*lead),),
+            sections=tuple(sections),
+            related=tuple(link(e) for e in entries),
         )
 
     return reply
@@ -365,35 +416,47 @@ def listing(ask: Asking) -> Reply:
     """Everything known by kind, one kind in full, or every statement."""
     knowledge = ask.index.knowledge
     if ask.argument.casefold() in ("", "all", "everything"):
-        fields = tuple(
-            Field(
-                f"{LIST_NAMES[kind].capitalize()} ({ask.prefix}{COMMAND_FOR_KIND[kind]})",
-                ", ".join(e.name for e in knowledge.of_kind(kind)),
+        sections = tuple(
+            Section(
+                f"{kind.info.plural.capitalize()} ({ask.prefix}{kind.info.command})",
+                tuple(point(e.name, link=link(e)) for e in knowledge.of_kind(kind)),
+                names=True,
             )
             for kind in Kind
             if knowledge.of_kind(kind)
         )
-        count = f"{len(knowledge.entries)} entries and {len(knowledge.statements)} statements"
-        body = f"{count} (`{ask.prefix}quote`)."
-        return Reply(Status.ANSWERED, "What I know", body, fields)
+        count = f"{len(knowledge.entries)} entries and {len(knowledge.statements)} statements."
+        return Reply(
+            Status.ANSWERED,
+            "What I know",
+            (point(count),),
+            sections,
+            suggestions=(Suggestion("list", "quotes"),),
+            whole=True,
+        )
     word = ask.argument.casefold()
     if word in _STATEMENT_WORDS:
         every = list(knowledge.statements)
-        return _quotes(ask, "Every statement in the article", every, limit=len(every))
-    kind = _KIND_WORDS.get(word)
+        return _quotes(ask, "everything", every)
+    kind = kind_named(word)
     if kind is None:
-        kinds = ", ".join(LIST_NAMES.values())
-        return Reply(
+        kinds = ", ".join(kind.info.plural for kind in Kind)
+        return notice(
             Status.USAGE,
             "Unknown list",
-            f"I can list {kinds} or quotes; {echo(ask.argument)} is none of them.",
+            f"I can list {kinds} or quotes; ",
+            echo(ask.argument),
+            " is none of them.",
         )
-    lines = []
-    for entry in knowledge.of_kind(kind):
-        value = f" ({entry.value})" if entry.value else ""
-        command = ask.typed(Suggestion(COMMAND_FOR_KIND[kind], entry.name))
-        lines.append(f"**{entry.name}**{value} · `{command}`")
-    return Reply(Status.ANSWERED, LIST_NAMES[kind].capitalize(), "\n".join(lines))
+    entries = knowledge.of_kind(kind)
+    names = tuple(point(e.name, label=e.value or "", link=link(e)) for e in entries)
+    return Reply(
+        Status.ANSWERED,
+        kind.info.plural.capitalize(),
+        sections=(Section("", names, names=kind is not Kind.FIGURE),),
+        related=tuple(link(e) for e in entries),
+        suggestions=(Suggestion(kind.info.command, "NAME"),),
+    )
 
 
 def brief(ask: Asking) -> Reply:
@@ -406,20 +469,26 @@ def brief(ask: Asking) -> Reply:
         )
         articles = tuple(article for article in articles if found and article.id == found[2])
     if len(articles) != 1:
-        choices = "\n".join(f"`{ask.prefix}brief {a.title}`" for a in ask.index.knowledge.articles)
-        return Reply(Status.AMBIGUOUS, "Which article?", f"I know several articles:\n{choices}")
+        choices = tuple(Suggestion("brief", a.title) for a in ask.index.knowledge.articles)
+        return notice(
+            Status.AMBIGUOUS,
+            "Which article?",
+            "I know several articles: ",
+            *listed(choices),
+            ".",
+            suggestions=choices[:MAX_SUGGESTIONS],
+        )
     article = articles[0]
-    body = "\n".join(f"{number}. {point.text}" for number, point in enumerate(article.briefing, 1))
-    points = (*article.briefing, *article.context)
+    key_points = tuple(point(p.text, paragraphs=paragraphs_of(p.sources)) for p in article.briefing)
+    context = tuple(point(p.text, paragraphs=paragraphs_of(p.sources)) for p in article.context)
     return _answer(
         ask,
         article.title,
-        body,
-        [source for point in points for source in point.sources],
-        fields=(Field("Context", "\n".join(point.text for point in article.context)),)
-        if article.context
-        else (),
+        [source for p in (*article.briefing, *article.context) for source in p.sources],
+        lead=context,
+        sections=(Section("Key points", key_points, numbered=True),),
         suggestions=(Suggestion("list"), Suggestion("source")),
+        whole=True,
     )
 
 
@@ -427,21 +496,25 @@ def source(ask: Asking) -> Reply:
     """Where answers come from: the articles, or the exact excerpts behind one entry."""
     if ask.argument:
         return _entry_sources(ask)
-    fields = tuple(
-        Field(
-            article.title,
-            f"Text: `{article.source}` ({len(article.text.paragraphs)} content lines, "
-            f"{len(article.text.sentences)} sentences)",
+    articles = tuple(
+        point(
+            f"{article.title}: {len(article.text.paragraphs)} paragraphs, "
+            f"{len(article.text.sentences)} sentences."
         )
         for article in ask.index.knowledge.articles
     )
-    body = (
-        "Every answer comes from the article below and cites it as ¶N, the line of the "
-        "article file. Every quotation and excerpt is checked, word for word, against that "
-        "text when the knowledge loads. "
-        f"`{ask.prefix}source NAME` shows the exact excerpts behind one entry."
+    lead = point(
+        "Every answer cites the article as ¶N, its paragraph N. Every quotation and excerpt "
+        "is checked, word for word, against the article's text when the knowledge loads. ",
+        Suggestion("source", "NAME"),
+        " shows the exact excerpts behind one entry.",
     )
-    return Reply(Status.ANSWERED, "Sources", body, fields)
+    return Reply(
+        Status.ANSWERED,
+        "Sources",
+        (lead,),
+        (Section("Articles", articles),),
+    )
 
 
 def _entry_sources(ask: Asking) -> Reply:
@@ -453,5 +526,16 @@ def _entry_sources(ask: Asking) -> Reply:
         return _not_found(ask, "entry")
     entry = ask.index.entry(match.winner)
     count = len(entry.sources)
-    body = f"{entry.name} rests on {count} excerpt{'s' if count != 1 else ''} of the article:"
-    return _answer(ask, f"Where the article says it: {entry.name}", body, list(entry.sources))
+    excerpts = tuple(
+        point(excerpt.text, paragraphs=(excerpt.line,), quoted=True) for excerpt in entry.sources
+    )
+    plural = "s" if count != 1 else ""
+    return _answer(
+        ask,
+        f"Sources: {entry.name}",
+        entry.sources,
+        lead=(point(f"{entry.name} rests on {count} excerpt{plural} of the article:"),),
+        sections=(Section("", excerpts),),
+        suggestions=(link(entry),),
+        entry_id=entry.id,
+    )

@@ -14,6 +14,7 @@ from typing import TextIO
 from bot.engine import Engine
 from bot.loader import KnowledgeLoadError, load_knowledge
 from bot.provenance import coverage
+from bot.render_json import render_json
 from bot.render_text import render_text
 from bot.settings import Settings, SettingsError
 from bot.store import KnowledgeStore
@@ -96,20 +97,12 @@ def ask(engine: Engine, lines: Sequence[str], as_json: bool, out: TextIO) -> int
                     "command": line,
                     "ok": False,
                     "status": "usage",
+                    "title": "",
                     "text": "Type a command, such as !help.",
                 }
             )
             continue
-        text = render_text(reply, engine.prefix)
-        results.append(
-            {
-                "command": line,
-                "ok": reply.ok,
-                "status": reply.status.value,
-                "title": reply.title,
-                "text": text,
-            }
-        )
+        results.append(render_json(reply, line, engine.prefix))
     if as_json:
         json.dump(results, out, ensure_ascii=False, indent=2)
         out.write("\n")

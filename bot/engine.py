@@ -7,7 +7,7 @@ knowledge bases.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from rapidfuzz import fuzz, process
@@ -17,12 +17,11 @@ from bot.answers import Answer, Asking
 from bot.index import KnowledgeIndex
 from bot.knowledge import Kind
 from bot.matching import MAX_QUERY_CHARS
-from bot.reply import Reply, Status, Suggestion
+from bot.reply import Reply, Section, Segment, Status, Suggestion, listed, notice, point
 from bot.user_text import clean, echo
 
 COMMAND_SIMILAR = 75.0
 COMPLETE_SCORE = 50.0  # autocomplete may offer looser matches: the user picks, nothing is answered
-_NEEDS = {"NAME": "a name", "ABOUT": "a subject or a speaker", "WORDS": "words to look for"}
 
 
 class KnowledgeSource(Protocol):
@@ -33,6 +32,18 @@ class KnowledgeSource(Protocol):
 
 
 @dataclass(frozen=True)
+class Argument:
+    """What a command takes after its name, and how each front end asks for it."""
+
+    placeholder: str  # in usage: `!product NAME`
+    needs: str  # in a usage reply: "!product needs a name"
+    slot: str  # the slash command's option name
+    hint: str  # the slash command's description of that option
+    names: bool = False  # entry names complete it (of the command's kind, or of any kind)
+    choices: tuple[str, ...] = ()  # the only values it takes, offered as fixed choices
+
+
+@dataclass(frozen=True)
 class Command:
     """A chat command: its names, how to call it, and what answers it."""
 
@@ -40,17 +51,17 @@ class Command:
     summary: str
     example: str
     answer: Answer
-    argument: str = ""  # placeholder shown in help; empty when the command takes none
+    argument: Argument | None = None
     required: bool = False
     aliases: tuple[str, ...] = ()
     kind: Kind | None = None  # the entry kind a name argument is matched against
 
     def usage(self, prefix: str) -> str:
         """How to call the command, e.g. `!product NAME`."""
-        if not self.argument:
+        if self.argument is None:
             return f"{prefix}{self.name}"
-        placeholder = self.argument if self.required else f"[{self.argument}]"
-        return f"{prefix}{self.name} {placeholder}"
+        placeholder = self.argument.placeholder
+        return f"{prefix}{self.name} {placeholder if self.required else f'[{placeholder}]'}"
 
 
 @dataclass(frozen=True)
@@ -114,23 +125,45 @@ class Engine:
 def unknown_command(name: str, prefix: str) -> Reply:
     """There is no such command: suggest the closest real one, or help."""
     closest = _closest_command(name)
-    body = f"There is no {echo(prefix + name)} command."
-    body += (
-        f" Did you mean `{prefix}{closest}`?"
+    hint: tuple[Segment, ...] = (
+        (" Did you mean ", Suggestion(closest), "?")
         if closest
-        else f" `{prefix}help` lists what I can do."
+        else (" ", Suggestion("help"), " lists what I can do.")
     )
     suggestions = (Suggestion(closest),) if closest else ()
-    return Reply(Status.UNKNOWN_COMMAND, "Unknown command", body, suggestions=suggestions)
+    return notice(
+        Status.UNKNOWN_COMMAND,
+        "Unknown command",
+        "There is no ",
+        echo(prefix + name),
+        " command.",
+        *hint,
+        suggestions=suggestions,
+    )
 
 
 def usage(command: Command, prefix: str) -> Reply:
     """The command was called without what it needs."""
-    return Reply(
+    needs = command.argument.needs if command.argument else "nothing"
+    return notice(
         Status.USAGE,
-        f"{prefix}{command.name} needs {_NEEDS[command.argument]}",
-        f"Use `{command.usage(prefix)}`, for example `{prefix}{command.example}`.",
+        f"{prefix}{command.name} needs {needs}",
+        "Use ",
+        _usage(command),
+        ", for example ",
+        _example(command),
+        ".",
+        suggestions=(_example(command),),
     )
+
+
+def _usage(command: Command) -> Suggestion:
+    argument = command.usage("").removeprefix(command.name).strip()
+    return Suggestion(command.name, argument)
+
+
+def _example(command: Command) -> Suggestion:
+    return Suggestion(command.name, command.example)
 
 
 def _closest_command(name: str) -> str | None:
@@ -147,88 +180,118 @@ def help_answer(ask: Asking) -> Reply:
     """Every command, or one in detail."""
     prefix = ask.prefix
     if not ask.argument:
-        lines = [f"`{c.usage(prefix)}`: {c.summary}" for c in COMMANDS]
-        tail = f"Names can be misspelt or partial. `{prefix}help COMMAND` tells more."
-        return Reply(Status.ANSWERED, "What I can do", "\n".join(lines) + f"\n\n{tail}")
+        lines = tuple(point(_usage(c), f": {c.summary}") for c in COMMANDS)
+        tail = point(
+            "Names can be misspelt or partial. ", Suggestion("help", "COMMAND"), " tells more."
+        )
+        return Reply(Status.ANSWERED, "What I can do", (tail,), (Section("", lines),), whole=True)
     name = ask.argument.removeprefix(prefix).casefold()
     command = _BY_NAME.get(name)
     if command is None:
         return unknown_command(name, prefix)
-    also = f"\nAlso: {', '.join(prefix + a for a in command.aliases)}" if command.aliases else ""
+    details = [point("Usage: ", _usage(command)), point("Example: ", _example(command))]
+    if command.aliases:
+        details.append(
+            point("Also: ", *listed((Suggestion(a) for a in command.aliases), last=", "))
+        )
     return Reply(
         Status.ANSWERED,
         f"{prefix}{command.name}",
-        f"{command.summary}\nUsage: `{command.usage(prefix)}`\n"
-        f"Example: `{prefix}{command.example}`{also}",
+        (point(command.summary),),
+        (Section("", tuple(details)),),
+        suggestions=(_example(command),),
     )
 
 
-def _lookup_command(name: str, kind: Kind, summary: str, example: str) -> Command:
+_NAME = Argument("NAME", "a name", "name", "", names=True)
+
+
+def _lookup_command(kind: Kind) -> Command:
+    """The command that looks up one kind of entry, all of it read from the kind table."""
+    info = kind.info
+    argument = replace(_NAME, hint=info.argument_hint)
     required = kind is not Kind.FIGURE  # `!figure` alone lists every figure
-    return Command(name, summary, example, answers.lookup(kind), "NAME", required, kind=kind)
+    return Command(
+        info.command,
+        info.summary,
+        info.example,
+        answers.lookup(kind),
+        argument,
+        required,
+        kind=kind,
+    )
 
 
 COMMANDS: tuple[Command, ...] = (
     Command(
         "brief",
         "The article's key points, most important first.",
-        "brief",
+        "",
         answers.brief,
         aliases=("summary",),
     ),
-    _lookup_command(
-        "product", Kind.PRODUCT, "A product or architecture the article covers.", "product RTX Pro"
-    ),
-    _lookup_command(
-        "company",
-        Kind.ORGANISATION,
-        "A company or organisation the article covers.",
-        "company Huawei",
-    ),
-    _lookup_command("who", Kind.PERSON, "A person the article covers.", "who Jensen Huang"),
-    _lookup_command("topic", Kind.TOPIC, "A topic the article discusses.", "topic export controls"),
+    *(_lookup_command(kind) for kind in Kind),
     Command(
         "quote",
         "What the article attributes to someone, about a subject or by a speaker.",
-        "quote huawei",
+        "huawei",
         answers.quote,
-        "ABOUT",
+        Argument(
+            "ABOUT",
+            "a subject or a speaker",
+            "about",
+            "A company, product, topic or person, such as Huawei",
+            names=True,
+        ),
         True,
-    ),
-    _lookup_command(
-        "figure",
-        Kind.FIGURE,
-        "The key numbers the article gives, or one of them.",
-        "figure AI researchers",
     ),
     Command(
         "search",
         "Search the entries and the article's text.",
-        "search inference efficiency",
+        "inference efficiency",
         answers.search,
-        "WORDS",
+        Argument(
+            "WORDS",
+            "words to look for",
+            "words",
+            "Words to look for, such as inference efficiency",
+        ),
         True,
     ),
     Command(
         "list",
         "Everything the bot knows, or one kind: "
-        "products, companies, people, topics, figures, quotes.",
-        "list products",
+        + ", ".join(kind.info.plural for kind in Kind)
+        + ", quotes.",
+        "products",
         answers.listing,
-        "KIND",
+        Argument(
+            "KIND",
+            "a kind",
+            "kind",
+            ", ".join(kind.info.plural for kind in Kind) + " or quotes",
+            choices=(*(kind.info.plural for kind in Kind), "quotes"),
+        ),
     ),
     Command(
         "source",
         "The article, and the exact excerpts behind an entry.",
-        "source H20",
+        "H20",
         answers.source,
-        "NAME",
+        Argument(
+            "NAME",
+            "a name",
+            "name",
+            "An entry, such as H20; leave empty for the article itself",
+            names=True,
+        ),
     ),
-    Command("help", "The commands, or more about one.", "help quote", help_answer, "COMMAND"),
+    Command(
+        "help",
+        "The commands, or more about one.",
+        "quote",
+        help_answer,
+        Argument("COMMAND", "a command", "command", "A command name, such as quote"),
+    ),
 )
 _BY_NAME = {name: command for command in COMMANDS for name in (command.name, *command.aliases)}
-
-
-def summary_of(name: str) -> str:
-    """What a command does, in one line (the slash command's description too)."""
-    return _BY_NAME[name].summary

@@ -12,7 +12,7 @@ from bot.article import ArticleText, Location
 
 
 class Kind(StrEnum):
-    """What an entry is; each kind has its own command."""
+    """What an entry is. Everything else about a kind lives in `KIND_INFO`."""
 
     PRODUCT = "product"
     ORGANISATION = "organisation"
@@ -21,12 +21,91 @@ class Kind(StrEnum):
     FIGURE = "figure"
 
     @property
+    def info(self) -> KindInfo:
+        """The kind's names, command and help texts."""
+        return KIND_INFO[self]
+
+    @property
     def label(self) -> str:
         """How the kind reads in a sentence."""
-        return {
-            Kind.ORGANISATION: "company or organisation",
-            Kind.FIGURE: "key figure",
-        }.get(self, self.value)
+        return self.info.label
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    """Everything the bot says or accepts about one kind of entry."""
+
+    label: str  # in a sentence: "no company or organisation called …"
+    heading: str  # above an answer's title: "Company"
+    command: str  # the command that looks it up: `!company`
+    plural: str  # the list name: `!list companies`
+    words: tuple[str, ...]  # other words that mean the kind in `!list`
+    summary: str  # what its command answers, for help and slash descriptions
+    example: str  # a name to try, for help
+    argument_hint: str  # the slash command's description of the name argument
+
+
+KIND_INFO: dict[Kind, KindInfo] = {
+    Kind.PRODUCT: KindInfo(
+        "product",
+        "Product",
+        "product",
+        "products",
+        ("product", "architecture", "architectures", "models", "chips"),
+        "A product or architecture the article covers.",
+        "RTX Pro",
+        "Product name, such as RTX Pro or H20",
+    ),
+    Kind.ORGANISATION: KindInfo(
+        "company or organisation",
+        "Company or organisation",
+        "company",
+        "companies",
+        ("company", "organisation", "organisations", "organization", "organizations", "orgs"),
+        "A company or organisation the article covers.",
+        "Huawei",
+        "Company name, such as Huawei or DeepSeek",
+    ),
+    Kind.PERSON: KindInfo(
+        "person",
+        "Person",
+        "who",
+        "people",
+        ("person", "persons", "who"),
+        "A person the article covers.",
+        "Jensen Huang",
+        "Person's name, such as Jensen Huang",
+    ),
+    Kind.TOPIC: KindInfo(
+        "topic",
+        "Topic",
+        "topic",
+        "topics",
+        ("topic",),
+        "A topic the article discusses.",
+        "export controls",
+        "Topic, such as export controls or AI talent",
+    ),
+    Kind.FIGURE: KindInfo(
+        "key figure",
+        "Key figure",
+        "figure",
+        "figures",
+        ("figure", "number", "numbers", "stats"),
+        "The key numbers the article gives, or one of them.",
+        "AI researchers",
+        "Which figure; leave empty for all of them",
+    ),
+}
+
+
+def kind_named(word: str) -> Kind | None:
+    """The kind a word means in `!list`: "companies", "orgs", "people"; None for no kind."""
+    word = word.casefold()
+    for kind, info in KIND_INFO.items():
+        if word in (kind.value, info.command, info.plural, *info.words):
+            return kind
+    return None
 
 
 @dataclass(frozen=True)

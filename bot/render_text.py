@@ -1,27 +1,62 @@
-"""Rendering a reply as plain text, for the console and `briefbot ask`."""
+"""Rendering a reply as plain text, for the console and `briefbot ask`: no markup at all."""
 
 from __future__ import annotations
 
-from bot.reply import Reply
+from bot.reply import NO_BREAK, Echo, Point, Reply, Section, Suggestion, Text, marks
 
-MAX_CITATIONS_SHOWN = 6
+NAMES_SEPARATOR = ", "
 
 
 def render_text(reply: Reply, prefix: str = "!") -> str:
-    """The reply as the console prints it: title, body, fields, then where it comes from."""
-    lines = [reply.title]
-    if reply.body:
-        lines += ["", reply.body]
-    for field in reply.fields:
-        lines += ["", f"{field.name}:", *(f"  {line}" for line in field.value.splitlines())]
-    if reply.citations:
-        lines += ["", f"From the article ({reply.citations[0].source}, ¶ = line):"]
-        for citation in reply.citations[:MAX_CITATIONS_SHOWN]:
-            lines.append(f"  ¶{citation.line}: “{citation.excerpt}”")
-        hidden = len(reply.citations) - MAX_CITATIONS_SHOWN
-        if hidden > 0:
-            lines.append(f"  …and {hidden} more excerpt(s)")
+    """The reply as the console prints it: what it is, its facts, the next steps, the key."""
+    lines = [f"{reply.label}: {reply.title}" if reply.label else reply.title]
+    if reply.lead:
+        lines += ["", " ".join(render_point(p, prefix) for p in reply.lead)]
+    for section in reply.sections:
+        lines += ["", *_section(section, prefix)]
+    tail = []
+    if reply.related_not_shown:
+        tail.append("Related: " + NAMES_SEPARATOR.join(s.argument for s in reply.related_not_shown))
     if reply.suggestions and reply.ok:
-        tries = ", ".join(suggestion.typed(prefix) for suggestion in reply.suggestions)
-        lines += ["", f"Try: {tries}"]
+        tail.append("Next: " + ", ".join(s.typed(prefix) for s in reply.suggestions))
+    if reply.paragraphs:
+        source = reply.citations[0].source if reply.citations else "the article"
+        tail.append(f"¶N = paragraph N of {source}")
+    if tail:
+        lines += ["", *tail]
     return "\n".join(lines)
+
+
+def render_inline(text: Text, prefix: str = "!") -> str:
+    """Segments as plain text: the user's words in quotation marks, commands as typed."""
+    out = []
+    for segment in text:
+        if isinstance(segment, Echo):
+            out.append(f"“{segment.text}”")
+        elif isinstance(segment, Suggestion):
+            out.append(segment.typed(prefix))
+        else:
+            out.append(segment)
+    return "".join(out)
+
+
+def render_point(point: Point, prefix: str = "!") -> str:
+    """One fact: its label, its words (quoted when they are the article's), its ¶ marks."""
+    text = render_inline(point.text, prefix)
+    if point.quoted:
+        text = f"“{text}”"
+    if point.label:
+        text = f"{point.label}: {text}"
+    return f"{text}{NO_BREAK}{marks(point.paragraphs)}" if point.paragraphs else text
+
+
+def _section(section: Section, prefix: str) -> list[str]:
+    rendered = [render_point(p, prefix) for p in section.points]
+    if section.names:
+        title = f"{section.title}: " if section.title else ""
+        return [title + NAMES_SEPARATOR.join(rendered)]
+    if section.numbered:
+        items = [f"{number}. {text}" for number, text in enumerate(rendered, 1)]
+    else:
+        items = [f"- {text}" for text in rendered]
+    return [f"{section.title}:", *items] if section.title else items

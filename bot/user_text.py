@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from bot.matching import MAX_QUERY_CHARS
+from bot.reply import Echo, Segment
 
 MAX_ECHO_CHARS = 60
 MAX_COMBINING_RUN = 2
@@ -25,9 +26,10 @@ def clean(text: str) -> str:
     return " ".join("".join(result).split())[:MAX_QUERY_CHARS]
 
 
-def echo(text: str) -> str:
-    """User text shown back: short, in a code span, so no markup renders and no mention pings."""
-    text = clean(text).replace("`", "'")
+def echo(text: str) -> Segment:
+    """User text to show back: short and clean, marked as the user's so no front end renders
+    it as markup or lets it ping anyone."""
+    text = clean(text)
     if len(text) > MAX_ECHO_CHARS:
         text = text[: MAX_ECHO_CHARS - 1] + "…"
-    return f"`{text}`" if text else "that"
+    return Echo(text) if text else "that"

@@ -9,7 +9,7 @@ from discord.ext import commands
 
 from bot.discordbot.client import Briefbot, NotAdmin
 from bot.knowledge import Kind
-from bot.reply import Field, Reply, Status
+from bot.reply import Reply, Section, Status, notice, point
 from bot.store import ReloadOutcome
 
 Context = commands.Context[Briefbot]
@@ -61,7 +61,8 @@ class Admin(commands.Cog):
     async def sync(self, ctx: Context, scope: Literal["global", "here"] = "global") -> None:
         """Publish the slash commands."""
         if scope == "here" and ctx.guild is None:
-            await self.bot.send_reply(ctx, Reply(Status.USAGE, "`sync here` works in a server."))
+            here = notice(Status.USAGE, "Sync here works in a server, not in a DM.")
+            await self.bot.send_reply(ctx, here)
             return
         await ctx.defer(ephemeral=True)  # Discord may rate-limit a sync for a while
         if scope == "here" and ctx.guild is not None:
@@ -71,15 +72,15 @@ class Admin(commands.Cog):
         else:
             synced = await self.bot.tree.sync()
             where = "every server (global commands can take a while to appear)"
-        done = Reply(Status.ANSWERED, f"Synced {len(synced)} slash commands to {where}.")
+        done = notice(Status.ANSWERED, f"Synced {len(synced)} slash commands to {where}.")
         await self.bot.send_reply(ctx, done, private=True)
 
 
 def reload_reply(outcome: ReloadOutcome) -> Reply:
     """The reply to a reload: what changed, or every error and the reassurance that nothing did."""
     if outcome.ok:
-        fields = tuple(
-            Field(label, ", ".join(ids)[:1000])
+        sections = tuple(
+            Section(label, tuple(point(entry_id) for entry_id in ids), names=True)
             for label, ids in (
                 ("Added", outcome.added),
                 ("Removed", outcome.removed),
@@ -87,14 +88,18 @@ def reload_reply(outcome: ReloadOutcome) -> Reply:
             )
             if ids
         )
-        return Reply(Status.ANSWERED, "Knowledge reloaded", outcome.summary(), fields)
-    shown = [str(error) for error in outcome.errors[:MAX_ERRORS_SHOWN]]
+        return Reply(Status.ANSWERED, "Knowledge reloaded", (point(outcome.summary()),), sections)
+    shown = tuple(point(str(error)) for error in outcome.errors[:MAX_ERRORS_SHOWN])
     more = len(outcome.errors) - len(shown)
-    body = "\n".join(f"• {line}" for line in shown) + (f"\n…and {more} more" if more > 0 else "")
+    lead = [point("Fix these and reload again (briefbot check lists them too):")]
+    errors = [Section("Errors", shown)]
+    if more > 0:
+        errors.append(Section("", (point(f"…and {more} more"),)))
     return Reply(
         Status.ANSWERED,
         "Reload refused: the previous knowledge is still serving",
-        f"Fix these and reload again (`briefbot check` lists them too):\n{body}",
+        tuple(lead),
+        tuple(errors),
     )
 
 
@@ -102,23 +107,30 @@ def knowledge_reply(bot: Briefbot) -> Reply:
     """What is loaded and the reload history."""
     knowledge = bot.store.current.knowledge
     counts = ", ".join(f"{len(knowledge.of_kind(kind))} {kind.value}" for kind in Kind)
-    fields = [
-        Field("Articles", "\n".join(f"{a.title} (`{a.source}`)" for a in knowledge.articles)),
-        Field(
-            "Entries", f"{len(knowledge.entries)}: {counts}; {len(knowledge.statements)} statements"
+    facts = [
+        point(
+            f"{len(knowledge.entries)} entries ({counts}); {len(knowledge.statements)} statements",
+            label="Entries",
         ),
-        Field("Loaded", f"{_when(knowledge.loaded_at)} from `{knowledge.directory.name}/`"),
+        point(f"{_when(knowledge.loaded_at)} from {knowledge.directory.name}/", label="Loaded"),
     ]
     last = bot.store.last_reload
     if last is not None:
-        fields.append(Field("Last reload", f"{_when(last.at)} by {last.actor}: {last.summary()}"))
+        facts.append(
+            point(f"{_when(last.at)} by {last.actor}: {last.summary()}", label="Last reload")
+        )
     failure = bot.store.last_failure
     if failure is not None:
         first = str(failure.errors[0]) if failure.errors else ""
-        fields.append(
-            Field("Last reload error", f"{_when(failure.at)} by {failure.actor}: {first}")
+        facts.append(
+            point(f"{_when(failure.at)} by {failure.actor}: {first}", label="Last reload error")
         )
-    return Reply(Status.ANSWERED, "Loaded knowledge", "", tuple(fields))
+    articles = tuple(point(a.title, label=a.id) for a in knowledge.articles)
+    return Reply(
+        Status.ANSWERED,
+        "Loaded knowledge",
+        sections=(Section("Articles", articles), Section("", tuple(facts))),
+    )
 
 
 def _when(moment: Any) -> str:

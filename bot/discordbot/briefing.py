@@ -1,139 +1,95 @@
-"""Briefing commands: each engine command as a hybrid command (`!product x` and `/product x`)."""
+"""Briefing commands, generated from the engine's command table: `!product x` and `/product x`.
+
+Nothing here names a command: each engine command becomes one hybrid command whose single
+argument takes its slash name, description, choices and autocomplete from the table. One
+function answers them all and one autocomplete serves every name argument, picking the kind
+from the command being typed, so no command can be wired to another's kind.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any
 
+import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.discordbot.client import Briefbot
-from bot.engine import summary_of
+from bot.engine import COMMANDS, Command
 
 MAX_CHOICES = 25  # Discord's limit on autocomplete choices
 MAX_CHOICE_CHARS = 100  # and on each choice's name and value
 
 Context = commands.Context[Briefbot]
+Callback = Callable[..., Coroutine[Any, Any, None]]
 
 
-class Briefing(commands.Cog):
-    """Answers questions about the article; every command is one engine command."""
+async def answer(ctx: Context, argument: str | None = None) -> None:
+    """Run the engine command this hybrid command stands for and send its reply."""
+    assert ctx.command is not None
+    await ctx.bot.send_reply(ctx, ctx.bot.engine.run(ctx.command.name, argument or ""))
 
-    def __init__(self, bot: Briefbot) -> None:
-        self.bot = bot
 
-    async def answer(self, ctx: Context, command: str, argument: str | None = None) -> None:
-        """Run an engine command and send its reply."""
-        await self.bot.send_reply(ctx, self.bot.engine.run(command, argument or ""))
+async def complete_name(
+    interaction: discord.Interaction[Briefbot], typed: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete for every name argument: names of the kind the typed command looks up."""
+    command = interaction.command.name if interaction.command else ""
+    names = interaction.client.engine.complete(command, typed, MAX_CHOICES)
+    return [
+        app_commands.Choice(name=name[:MAX_CHOICE_CHARS], value=name[:MAX_CHOICE_CHARS])
+        for name in names
+    ]
 
-    def choices(self, command: str, typed: str) -> list[app_commands.Choice[str]]:
-        """Autocomplete choices for a name argument, best first."""
-        names = self.bot.engine.complete(command, typed, MAX_CHOICES)
-        return [
-            app_commands.Choice(name=name[:MAX_CHOICE_CHARS], value=name[:MAX_CHOICE_CHARS])
-            for name in names
-        ]
 
-    @commands.hybrid_command(aliases=["summary"], description=summary_of("brief"))
-    async def brief(self, ctx: Context) -> None:
-        """The article's key points."""
-        await self.answer(ctx, "brief")
+def hybrid_command(spec: Command) -> commands.HybridCommand[Any, ..., None]:
+    """The hybrid command for one engine command."""
+    callback = _callback(spec)
+    argument = spec.argument
+    if argument is not None:
+        # The callback's parameter is `argument`; users see the table's name for it.
+        callback = app_commands.rename(argument=argument.slot)(callback)
+        callback = app_commands.describe(argument=argument.hint)(callback)
+        if argument.names:
+            callback = app_commands.autocomplete(argument=complete_name)(callback)
+        if argument.choices:
+            options = [app_commands.Choice(name=c, value=c) for c in argument.choices]
+            callback = app_commands.choices(argument=options)(callback)
+    return commands.hybrid_command(
+        name=spec.name, aliases=list(spec.aliases), description=spec.summary
+    )(callback)
 
-    @commands.hybrid_command(description=summary_of("product"))
-    @app_commands.describe(name="Product name, such as RTX Pro or H20")
-    async def product(self, ctx: Context, *, name: str) -> None:
-        """A product or architecture."""
-        await self.answer(ctx, "product", name)
 
-    @product.autocomplete("name")
-    async def _product_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
-        return self.choices("product", typed)
+def _callback(spec: Command) -> Callback:
+    # Three shapes, because discord.py reads whether an argument is required (and whether
+    # there is one) from the callback's signature.
+    if spec.argument is None:
 
-    @commands.hybrid_command(description=summary_of("company"))
-    @app_commands.describe(name="Company name, such as Huawei or DeepSeek")
-    async def company(self, ctx: Context, *, name: str) -> None:
-        """A company or organisation."""
-        await self.answer(ctx, "company", name)
+        async def no_argument(ctx: Context) -> None:
+            await answer(ctx)
 
-    @company.autocomplete("name")
-    async def _company_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
-        return self.choices("company", typed)
+        return no_argument
+    if spec.required:
 
-    @commands.hybrid_command(description=summary_of("who"))
-    @app_commands.describe(name="Person's name, such as Jensen Huang")
-    async def who(self, ctx: Context, *, name: str) -> None:
-        """A person."""
-        await self.answer(ctx, "who", name)
+        async def required(ctx: Context, *, argument: str) -> None:
+            await answer(ctx, argument)
 
-    @who.autocomplete("name")
-    async def _who_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
-        return self.choices("who", typed)
+        return required
 
-    @commands.hybrid_command(description=summary_of("topic"))
-    @app_commands.describe(name="Topic, such as export controls or AI talent")
-    async def topic(self, ctx: Context, *, name: str) -> None:
-        """A topic."""
-        await self.answer(ctx, "topic", name)
+    async def optional(ctx: Context, *, argument: str | None = None) -> None:
+        await answer(ctx, argument)
 
-    @topic.autocomplete("name")
-    async def _topic_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
-        return self.choices("topic", typed)
-
-    @commands.hybrid_command(description=summary_of("quote"))
-    @app_commands.describe(about="A company, product, topic or person, such as Huawei")
-    async def quote(self, ctx: Context, *, about: str) -> None:
-        """Statements about a subject or by a speaker."""
-        await self.answer(ctx, "quote", about)
-
-    @quote.autocomplete("about")
-    async def _quote_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
-        return self.choices("quote", typed)
-
-    @commands.hybrid_command(description=summary_of("figure"))
-    @app_commands.describe(name="Which figure; leave empty for all of them")
-    async def figure(self, ctx: Context, *, name: str | None = None) -> None:
-        """Key figures."""
-        await self.answer(ctx, "figure", name)
-
-    @figure.autocomplete("name")
-    async def _figure_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
-        return self.choices("figure", typed)
-
-    @commands.hybrid_command(description=summary_of("search"))
-    @app_commands.describe(words="Words to look for, such as inference efficiency")
-    async def search(self, ctx: Context, *, words: str) -> None:
-        """Free-text search."""
-        await self.answer(ctx, "search", words)
-
-    @commands.hybrid_command(name="list", description=summary_of("list"))
-    @app_commands.describe(kind="products, companies, people, topics, figures or quotes")
-    @app_commands.choices(
-        kind=[
-            app_commands.Choice(name=kind, value=kind)
-            for kind in ("products", "companies", "people", "topics", "figures", "quotes")
-        ]
-    )
-    async def list_(self, ctx: Context, *, kind: str | None = None) -> None:
-        """Everything known, or one kind."""
-        await self.answer(ctx, "list", kind)
-
-    @commands.hybrid_command(description=summary_of("source"))
-    @app_commands.describe(name="An entry, such as H20; leave empty for the article itself")
-    async def source(self, ctx: Context, *, name: str | None = None) -> None:
-        """Where answers come from."""
-        await self.answer(ctx, "source", name)
-
-    @source.autocomplete("name")
-    async def _source_names(self, _: Any, typed: str) -> list[app_commands.Choice[str]]:
-        return self.choices("source", typed)
-
-    @commands.hybrid_command(description=summary_of("help"))
-    @app_commands.describe(command="A command name, such as quote")
-    async def help(self, ctx: Context, *, command: str | None = None) -> None:
-        """Help."""
-        await self.answer(ctx, "help", command)
+    return optional
 
 
 async def setup(bot: Briefbot) -> None:
-    """Extension entry point."""
-    await bot.add_cog(Briefing(bot))
+    """Extension entry point: one hybrid command per engine command."""
+    for spec in COMMANDS:
+        bot.add_command(hybrid_command(spec))
+
+
+async def teardown(bot: Briefbot) -> None:
+    """Remove what `setup` added, so the extension can be reloaded."""
+    for spec in COMMANDS:
+        bot.remove_command(spec.name)

@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.cooldown import UserCooldown
 from bot.discordbot.embeds import render_pages
 from bot.engine import Engine
-from bot.reply import Reply, Status
+from bot.reply import Reply, Status, notice
 from bot.settings import Settings
 from bot.store import KnowledgeStore, ReloadOutcome
 
@@ -102,7 +102,7 @@ class Briefbot(commands.AutoShardedBot):
         reference = None
         if ctx.interaction is None:
             reference = ctx.message.to_reference(fail_if_not_exists=False)
-        for page in render_pages(reply):
+        for page in render_pages(reply, self.settings.prefix):
             await ctx.send(embeds=list(page.embeds), ephemeral=ephemeral, reference=reference)
             reference = None
 
@@ -178,4 +178,4 @@ class Briefbot(commands.AutoShardedBot):
             await self._notice(ctx, f"Use it like this: {usage}")
 
     async def _notice(self, ctx: commands.Context[Any], sentence: str) -> None:
-        await self.send_reply(ctx, Reply(Status.USAGE, sentence))
+        await self.send_reply(ctx, notice(Status.USAGE, sentence))

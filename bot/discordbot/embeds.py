@@ -1,4 +1,9 @@
-"""Rendering an engine reply as Discord embeds that always fit Discord's limits."""
+"""Rendering an engine reply as Discord embeds: short pages, each fact once, cited inline.
+
+A page is one embed that reads on a phone without scrolling far: the answer's lead, then as
+many points as fit the page budget. Longer replies (every statement, every topic) become
+several pages; the Discord layer decides how a reader moves between them.
+"""
 
 from __future__ import annotations
 
@@ -6,119 +11,177 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.reply import Reply
+from bot.reply import (
+    NO_BREAK,
+    PARAGRAPH_MEANING,
+    Echo,
+    Point,
+    Reply,
+    Section,
+    Suggestion,
+    Text,
+    marks,
+)
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
 TITLE_LIMIT = 256
+AUTHOR_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
-FIELD_COUNT_LIMIT = 25
-FIELD_NAME_LIMIT = 256
-FIELD_VALUE_LIMIT = 1024
-FOOTER_BUDGET = 400  # Discord allows 2,048; this keeps a full page plus footer under 6,000
+FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
-EMBEDS_PER_MESSAGE = 10
-# Stay under the total with room for the footer and titles of continuation embeds.
-PAGE_BUDGET = 5500
+
+# What reads as one screen at a phone's width (about 400 px, 45 characters a line); a digest
+# (`Reply.whole`) takes longer, but is still never split.
+PAGE_CHARS = 1000
+POINTS_PER_PAGE = 8
+WHOLE_PAGE_CHARS = 3500
+MAX_POINT_CHARS = 700  # one point is cut (with …) before it can fill a page alone
+NAMES_SEPARATOR = " · "
 
 ANSWER_COLOUR = discord.Colour(0x2B7A78)
 NOTICE_COLOUR = discord.Colour(0x8A8D91)
-MAX_CITATION_LINES = 8
-MAX_EXCERPT_CHARS = 600  # longer excerpts are cut (with …) so one cannot fill a field alone
 
 
 @dataclass(frozen=True)
 class Page:
-    """The embeds of one message."""
+    """One message of a reply: its embed, and where it stands among the reply's pages."""
 
-    embeds: tuple[discord.Embed, ...]
+    embed: discord.Embed
+    number: int
+    count: int
 
-
-def render_pages(reply: Reply) -> list[Page]:
-    """Embeds for a reply, split across as many messages as Discord's limits require."""
-    colour = ANSWER_COLOUR if reply.ok else NOTICE_COLOUR
-    title = _cut(reply.title, TITLE_LIMIT)
-    embeds = [discord.Embed(title=title, colour=colour)]
-    for chunk in _chunks(reply.body, DESCRIPTION_LIMIT):
-        if embeds[-1].description:
-            embeds.append(
-                discord.Embed(title=_cut(f"{reply.title} (continued)", TITLE_LIMIT), colour=colour)
-            )
-        embeds[-1].description = chunk
-    for name, value in _fields(reply):
-        embed = embeds[-1]
-        if (
-            len(embed.fields) >= FIELD_COUNT_LIMIT
-            or len(embed) + len(name) + len(value) > PAGE_BUDGET
-        ):
-            embed = discord.Embed(
-                title=_cut(f"{reply.title} (continued)", TITLE_LIMIT), colour=colour
-            )
-            embeds.append(embed)
-        embed.add_field(name=name, value=value, inline=False)
-    footer = _footer(reply)
-    if footer:
-        embeds[-1].set_footer(text=footer)
-    return _group(embeds)
+    @property
+    def embeds(self) -> tuple[discord.Embed, ...]:
+        """The embeds to send (always one)."""
+        return (self.embed,)
 
 
-def _fields(reply: Reply) -> list[tuple[str, str]]:
-    fields = []
-    for field in reply.fields:
-        for index, chunk in enumerate(_chunks(field.value, FIELD_VALUE_LIMIT)):
-            name = field.name if index == 0 else f"{field.name} (continued)"
-            fields.append((_cut(name, FIELD_NAME_LIMIT), chunk))
-    if reply.citations:
-        lines = [
-            f"¶{c.line}: “{_cut(c.excerpt, MAX_EXCERPT_CHARS)}”"
-            for c in reply.citations[:MAX_CITATION_LINES]
-        ]
-        hidden = len(reply.citations) - MAX_CITATION_LINES
-        if hidden > 0:
-            lines.append(f"…and {hidden} more")
-        for index, chunk in enumerate(_chunks("\n".join(lines), FIELD_VALUE_LIMIT)):
-            fields.append(
-                ("From the article" if index == 0 else "From the article (continued)", chunk)
-            )
-    return fields
+def render_pages(reply: Reply, prefix: str = "!", next_steps: bool = True) -> list[Page]:
+    """The reply as one or more pages. `next_steps=False` leaves out the related entries and
+    suggested commands, for a front end that offers them as buttons instead."""
+    budget = (WHOLE_PAGE_CHARS, 1000) if reply.whole else (PAGE_CHARS, POINTS_PER_PAGE)
+    texts = _paginate(_blocks(reply, prefix), *budget)
+    if next_steps:
+        # The next steps close the last page whatever its length: they are the way on.
+        texts[-1] = "\n\n".join(filter(None, (texts[-1], *_next_steps(reply, prefix))))
+    pages = []
+    for number, text in enumerate(texts, 1):
+        embed = discord.Embed(
+            title=_cut(reply.title, TITLE_LIMIT),
+            description=text or None,
+            colour=ANSWER_COLOUR if reply.ok else NOTICE_COLOUR,
+        )
+        if reply.label:
+            embed.set_author(name=_cut(reply.label, AUTHOR_LIMIT))
+        footer = _footer(reply, number, len(texts))
+        if footer:
+            embed.set_footer(text=_cut(footer, FOOTER_LIMIT))
+        pages.append(Page(embed, number, len(texts)))
+    return pages
 
 
-def _footer(reply: Reply) -> str:
-    if not reply.citations:
-        return ""
-    source = reply.citations[0].source
-    title = f"{reply.article_title} · " if reply.article_title else ""
-    return _cut(f"Source: {title}¶ = line of {source}", FOOTER_BUDGET)
+def render_inline(text: Text, prefix: str = "!") -> str:
+    """Segments as Discord Markdown: article text escaped, the user's words and commands in
+    code spans (so nothing they typed renders as markup or pings anyone)."""
+    out = []
+    for segment in text:
+        if isinstance(segment, Echo):
+            out.append(_code(segment.text))
+        elif isinstance(segment, Suggestion):
+            out.append(_code(segment.typed(prefix)))
+        else:
+            out.append(discord.utils.escape_markdown(segment))
+    return "".join(out)
 
 
-def _group(embeds: list[discord.Embed]) -> list[Page]:
-    pages: list[list[discord.Embed]] = [[]]
-    total = 0
-    for embed in embeds:
-        size = len(embed)
-        if pages[-1] and (len(pages[-1]) >= EMBEDS_PER_MESSAGE or total + size > EMBED_TOTAL_LIMIT):
-            pages.append([])
-            total = 0
-        pages[-1].append(embed)
-        total += size
-    return [Page(tuple(page)) for page in pages]
+def render_point(point: Point, prefix: str = "!") -> str:
+    """One fact: strong label, its words (in quotation marks when the article's), ¶ marks."""
+    text = _cut(render_inline(point.text, prefix), MAX_POINT_CHARS)
+    if point.quoted:
+        text = f"“{text}”"
+    if point.label:
+        text = f"**{discord.utils.escape_markdown(point.label)}** {text}"
+    return f"{text}{NO_BREAK}{marks(point.paragraphs)}" if point.paragraphs else text
 
 
-def _chunks(text: str, limit: int) -> list[str]:
-    """Split text at line breaks (or, failing that, spaces) into pieces of at most `limit`."""
-    text = text.strip()
-    if not text:
-        return []
-    chunks: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut <= limit // 2:
-            cut = text.rfind(" ", 0, limit)
-        if cut <= limit // 2:
-            cut = limit
-        chunks.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    chunks.append(text)
-    return chunks
+@dataclass(frozen=True)
+class _Block:
+    """A piece of a page: the lines of a section or of the lead, never split mid-point."""
+
+    heading: str
+    lines: list[str]
+
+
+def _blocks(reply: Reply, prefix: str) -> list[_Block]:
+    lead = " ".join(render_point(p, prefix) for p in reply.lead)
+    blocks = [_Block("", [lead])] if lead else []
+    for section in reply.sections:
+        blocks.append(_section(section, prefix))
+    return blocks
+
+
+def _section(section: Section, prefix: str) -> _Block:
+    rendered = [render_point(p, prefix) for p in section.points]
+    heading = f"**{discord.utils.escape_markdown(section.title)}**" if section.title else ""
+    if section.names:
+        lead = f"{heading} " if heading else ""
+        return _Block("", [lead + NAMES_SEPARATOR.join(rendered)])
+    if section.numbered:
+        return _Block(heading, [f"{n}. {text}" for n, text in enumerate(rendered, 1)])
+    return _Block(heading, [f"- {text}" for text in rendered])
+
+
+def _next_steps(reply: Reply, prefix: str) -> list[str]:
+    lines = []
+    if reply.related_not_shown:
+        names = NAMES_SEPARATOR.join(
+            discord.utils.escape_markdown(s.argument) for s in reply.related_not_shown
+        )
+        lines.append(f"**Related:** {names}")
+    if reply.suggestions and reply.ok:
+        lines.append(
+            "**Next:** " + NAMES_SEPARATOR.join(_code(s.typed(prefix)) for s in reply.suggestions)
+        )
+    return ["\n".join(lines)] if lines else []
+
+
+def _paginate(blocks: list[_Block], chars: int, points_per_page: int) -> list[str]:
+    """Blocks laid out on pages of at most `chars` characters and `points_per_page` lines, a
+    blank line between blocks; a section cut by a page break carries its heading on."""
+    pages: list[list[str]] = [[]]
+    size = points = 0
+    for block in blocks:
+        started = False
+        for line in block.lines:
+            if pages[-1] and (size + len(line) > chars or points >= points_per_page):
+                pages.append([])
+                size = points = 0
+                if started and block.heading:
+                    pages[-1].append(f"{block.heading} (continued)")
+            if not started:
+                pages[-1] += [""] if pages[-1] else []
+                pages[-1] += [block.heading] if block.heading else []
+                started = True
+            pages[-1].append(line)
+            size += len(line) + 1
+            points += 1
+    return ["\n".join(lines)[:DESCRIPTION_LIMIT] for lines in pages]
+
+
+def _footer(reply: Reply, number: int, count: int) -> str:
+    parts = []
+    if reply.article_title and reply.article_title != reply.title:
+        parts.append(reply.article_title)
+    if reply.paragraphs:
+        parts.append(PARAGRAPH_MEANING)
+    if count > 1:
+        parts.append(f"Page {number} of {count}")
+    return " · ".join(parts)
+
+
+def _code(text: str) -> str:
+    shown = text.replace("`", "ˋ")
+    return f"`{shown}`" if shown else "that"
 
 
 def _cut(text: str, limit: int) -> str:
