@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,19 +14,7 @@ from bot.index import KnowledgeIndex
 from bot.loader import load_knowledge
 from bot.settings import Settings
 from bot.store import KnowledgeStore
-
-REPO = Path(__file__).resolve().parents[1]
-SHIPPED_KNOWLEDGE = REPO / "knowledge"
-KNOWLEDGE_FILE_NAME = "nvidia-huang-china-ai.yaml"
-
-
-def edit_file(path: Path, old: str, new: str) -> str:
-    """Replace one piece of a file's text, failing loudly if the piece is not there once."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"expected exactly one {old!r} in {path.name}"
-    text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
-    return text
+from tests.helpers import KNOWLEDGE_FILE_NAME, SHIPPED_KNOWLEDGE, copy_knowledge
 
 
 @pytest.fixture(scope="session")
@@ -52,9 +39,7 @@ def engine(shipped_index: KnowledgeIndex) -> Engine:
 @pytest.fixture
 def knowledge_copy(tmp_path: Path) -> Path:
     """A writable copy of knowledge/ and seeds/ side by side; returns the knowledge directory."""
-    shutil.copytree(SHIPPED_KNOWLEDGE, tmp_path / "knowledge")
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    return tmp_path / "knowledge"
+    return copy_knowledge(tmp_path)
 
 
 @pytest.fixture

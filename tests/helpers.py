@@ -1,13 +1,18 @@
-"""Running `briefbot run` as a real subprocess against the local Discord API emulator."""
+"""What the tests share: paths, a clean environment, and the real bot against the emulator.
+
+Fixtures live in `conftest.py`; tests import helpers from here, never from `conftest`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import re
+import shutil
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +20,9 @@ from typing import Any
 from tests.discord_emulator import Emulator
 from tests.discord_emulator.log import RecordedRequest
 
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED_KNOWLEDGE = REPO / "knowledge"
+KNOWLEDGE_FILE_NAME = "nvidia-huang-china-ai.yaml"
 BRIEFBOT = Path(sys.executable).with_name("briefbot")
 START_TIMEOUT = 20.0
 REPLY_TIMEOUT = 10.0
@@ -92,13 +100,36 @@ class BotProcess:
         return [line for line in self.log if _LOGGED_ERROR.search(line)]
 
 
-def bot_environment(emulator: Emulator, knowledge: Path, **extra: str) -> dict[str, str]:
-    """An environment with nothing but what the bot needs, pointing it at the emulator."""
+def edit_file(path: Path, old: str, new: str) -> str:
+    """Replace one piece of a file's text, failing loudly if the piece is not there once."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"expected exactly one {old!r} in {path.name}"
+    text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def copy_knowledge(target: Path) -> Path:
+    """A private, editable copy of knowledge/ and seeds/; returns the knowledge directory."""
+    shutil.copytree(SHIPPED_KNOWLEDGE, target / "knowledge")
+    shutil.copytree(REPO / "seeds", target / "seeds")
+    return target / "knowledge"
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without any Discord or briefbot setting, plus `extra`."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DISCORD_", "BRIEFBOT_"))
     }
+    env.update(extra)
+    return env
+
+
+def bot_environment(emulator: Emulator, knowledge: Path, **extra: str) -> dict[str, str]:
+    """An environment with nothing but what the bot needs, pointing it at the emulator."""
+    env = clean_env()
     env.update(emulator.environment())
     env.update(
         BRIEFBOT_KNOWLEDGE=str(knowledge),
@@ -110,19 +141,51 @@ def bot_environment(emulator: Emulator, knowledge: Path, **extra: str) -> dict[s
     return env
 
 
+@asynccontextmanager
+async def bot_session(
+    knowledge: Path,
+    heartbeat_ms: int = 1000,
+    emulator_options: dict[str, Any] | None = None,
+    before_start: Callable[[Emulator], object] | None = None,
+    **env: str,
+) -> AsyncIterator[tuple[Emulator, BotProcess]]:
+    """A fresh emulator and a bot connected to it; the bot is stopped however the test ends.
+
+    `before_start` shapes the emulator's world (more members, channels) before the bot sees it.
+    """
+    options = {"heartbeat_interval_ms": heartbeat_ms, **(emulator_options or {})}
+    async with Emulator(**options) as emulator:
+        if before_start is not None:
+            before_start(emulator)
+        bot = BotProcess(emulator, bot_environment(emulator, knowledge, **env))
+        await bot.start()
+        try:
+            yield emulator, bot
+        finally:
+            if bot.process is not None and bot.process.returncode is None:
+                await bot.stop()
+
+
+async def assert_clean_exit(emulator: Emulator, bot: BotProcess) -> None:
+    """SIGTERM ends the bot with 0; it logged no error and sent only valid bodies."""
+    assert await bot.stop() == 0, "\n".join(bot.log[-20:])
+    assert bot.logged_errors() == []
+    assert emulator.schema_errors == []
+
+
+def reference_of(request: RecordedRequest) -> str | None:
+    """The message a message the bot POSTed replies to, if any."""
+    body = request.json if isinstance(request.json, dict) else {}
+    reference = body.get("message_reference") or {}
+    found = reference.get("message_id")
+    if request.method != "POST" or request.route != "/channels/{channel_id}/messages":
+        return None
+    return None if found is None else str(found)
+
+
 def replies_to(message_id: str) -> Callable[[RecordedRequest], bool]:
     """Matches the bot's answer to one prefix command (it replies to the command)."""
-
-    def matches(request: RecordedRequest) -> bool:
-        body = request.json if isinstance(request.json, dict) else {}
-        reference = body.get("message_reference") or {}
-        return (
-            request.method == "POST"
-            and request.route == "/channels/{channel_id}/messages"
-            and str(reference.get("message_id")) == message_id
-        )
-
-    return matches
+    return lambda request: reference_of(request) == message_id
 
 
 async def request_after(

@@ -7,7 +7,6 @@ variable, so no test can start the Discord bot or pick up a developer's settings
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -16,24 +15,14 @@ from pathlib import Path
 import pytest
 
 from bot.index import KnowledgeIndex
+from tests.helpers import REPO, clean_env
 
-REPO = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).with_name("briefbot")
 TIMEOUT = 60
 ENTRY_POINTS = {
     "module": [sys.executable, "-m", "bot"],
     "script": [str(SCRIPT)],
 }
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DISCORD_", "BRIEFBOT_"))
-    }
-    env.update(extra)
-    return env
 
 
 def briefbot(
@@ -114,17 +103,18 @@ def broken_copy(knowledge_file: Path, knowledge_copy: Path) -> tuple[Path, list[
 def test_ask_prints_the_reply(via: str) -> None:
     result = briefbot("ask", "!product RTX Pro", via=via)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("RTX Pro · product\n")
-    assert "¶5: “Huang introduced the newly released RTX Pro GPU" in result.stdout
+    assert result.stdout.startswith("Product: RTX Pro\n")
+    assert "from the H20.\u00a0¶3\u00a0¶5" in result.stdout  # cited inline
+    assert "**" not in result.stdout  # plain text, no Discord markup
     assert result.stderr == ""
 
 
 def test_ask_prints_each_line_before_its_reply() -> None:
     result = briefbot("ask", "!product RTX Pro", "quote huawei")
     assert result.returncode == 0, result.stderr
-    assert "!product RTX Pro\nRTX Pro · product\n" in result.stdout
-    assert "\n\n!quote huawei\nWhat the article attributes about Huawei\n" in result.stdout
-    assert result.stdout.index("RTX Pro · product") < result.stdout.index("about Huawei")
+    assert "!product RTX Pro\nProduct: RTX Pro\n" in result.stdout
+    assert "\n\n!quote huawei\nJensen Huang on Huawei\n" in result.stdout
+    assert result.stdout.index("Product: RTX Pro") < result.stdout.index("Jensen Huang on Huawei")
 
 
 def test_ask_json_prints_one_array() -> None:
@@ -141,10 +131,19 @@ def test_ask_json_prints_one_array() -> None:
         "not_found",
         "usage",
     ]
-    assert replies[0]["title"] == "RTX Pro · product"
-    assert replies[0]["text"].startswith("RTX Pro · product\n")
-    assert replies[1]["title"] == "What the article attributes about Huawei"
-    assert "(¶13)" in replies[1]["text"]
+    assert replies[0]["title"] == "RTX Pro"
+    assert replies[0]["text"].startswith("Product: RTX Pro\n")
+    assert (replies[0]["label"], replies[0]["entry"]) == ("Product", "rtx-pro")
+    assert [s["typed"] for s in replies[0]["suggestions"]] == ["!quote RTX Pro", "!source RTX Pro"]
+    assert "Blackwell" in [r["argument"] for r in replies[0]["related"]]
+    assert replies[0]["paragraphs"] == [3, 5]
+    assert {c["paragraph"] for c in replies[0]["citations"]} == {3, 5}
+    assert replies[1]["title"] == "Jensen Huang on Huawei"
+    [reported] = replies[1]["sections"]
+    assert [p["paragraphs"] for p in reported["points"]] == [[13], [13], [13]]
+    assert not any(p["quoted"] for p in reported["points"])
+    assert "\u00a0¶13" in replies[1]["text"]
+    assert replies[2]["suggestions"][0]["typed"] == "!product"
     assert all(isinstance(reply["text"], str) and reply["text"] for reply in replies)
     assert result.returncode == 1
 
@@ -153,7 +152,7 @@ def test_ask_json_keeps_chinese_readable() -> None:
     result = briefbot("ask", "--json", "!company 华为")
     assert result.returncode == 0, result.stderr
     assert "华为" in result.stdout  # not \\u escapes
-    assert json.loads(result.stdout)[0]["title"] == "Huawei · company or organisation"
+    assert json.loads(result.stdout)[0]["title"] == "Huawei"
 
 
 @pytest.mark.parametrize(
@@ -208,7 +207,7 @@ def test_ask_with_a_missing_directory(tmp_path: Path) -> None:
 def test_the_shipped_knowledge_is_found_from_any_directory(tmp_path: Path, via: str) -> None:
     result = briefbot("ask", "!product RTX Pro", cwd=tmp_path, via=via)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("RTX Pro · product\n")
+    assert result.stdout.startswith("Product: RTX Pro\n")
     assert "jensen-huang-nvidia-china-ai-future.txt" in result.stdout
 
 
@@ -243,8 +242,8 @@ def test_knowledge_option_before_the_subcommand(marked_copy: Path) -> None:
 def test_a_custom_prefix_is_used_in_replies() -> None:
     result = briefbot("ask", "?product RTX Pro", env=clean_env(BRIEFBOT_PREFIX="?"))
     assert result.returncode == 0, result.stderr
-    assert "Try: ?quote RTX Pro" in result.stdout
-    assert "`?quote RTX Pro`" in result.stdout
+    assert "Next: ?quote RTX Pro, ?source RTX Pro" in result.stdout
+    assert "!" not in result.stdout
 
 
 @pytest.mark.parametrize("command", [["ask", "!help"], ["check"], ["console"], []])
@@ -344,7 +343,7 @@ def test_console_answers_one_reply_per_line(via: str) -> None:
     stdin = "!help\n\nproduct rtx pro\n   !who jensen   \n!company Intel\n"
     result = briefbot("console", stdin=stdin, via=via)
     assert result.returncode == 0, result.stderr
-    titles = ["What I can do", "RTX Pro · product", "Jensen Huang · person", "Not in the article"]
+    titles = ["What I can do", "Product: RTX Pro", "Person: Jensen Huang", "Not in the article"]
     positions = [result.stdout.index(f"{title}\n") for title in titles]
     assert positions == sorted(positions)
     assert result.stdout.count("Not in the article") == 1
@@ -356,14 +355,14 @@ def test_console_stops_at_quit() -> None:
     result = briefbot("console", stdin="!brief\nquit\n!product RTX Pro\n")
     assert result.returncode == 0
     assert "Jensen Huang Shares His Vision" in result.stdout
-    assert "RTX Pro · product" not in result.stdout
+    assert "Product: RTX Pro" not in result.stdout
 
 
 def test_console_reloads() -> None:
     result = briefbot("console", stdin="reload\n!product h20\n")
     assert result.returncode == 0
     assert "reloaded; nothing changed" in result.stdout
-    assert "H20 · product" in result.stdout
+    assert "Product: H20" in result.stdout
 
 
 def test_console_with_empty_input_exits_cleanly() -> None:
@@ -375,7 +374,7 @@ def test_console_with_empty_input_exits_cleanly() -> None:
 def test_no_command_and_no_token_starts_the_console() -> None:
     result = briefbot(stdin="!product RTX Pro\n", via="script")
     assert result.returncode == 0, result.stderr
-    assert "RTX Pro · product" in result.stdout
+    assert "Product: RTX Pro" in result.stdout
     notice = result.stderr.strip()
     assert "DISCORD_TOKEN" in notice and "console" in notice
     assert "\n" not in notice

@@ -108,4 +108,4 @@ async def test_an_unknown_command_with_a_zero_width_space_is_understood(
     ctx = FakeContext(discord_bot, guild=object())
     ctx.message.content = "!product\u200brtx pro"
     await discord_bot.on_command_error(ctx, commands.CommandNotFound())  # type: ignore[arg-type]
-    assert ctx.titles() == ["RTX Pro · product"]
+    assert ctx.titles() == ["RTX Pro"]

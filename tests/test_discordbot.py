@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,29 +18,25 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from tests.botprocess import (
+from tests.discord_emulator import Emulator
+from tests.discord_emulator.log import RecordedRequest
+from tests.helpers import (
     BRIEFBOT,
+    KNOWLEDGE_FILE_NAME,
     BotProcess,
+    assert_clean_exit,
     bot_environment,
+    copy_knowledge,
+    edit_file,
     embeds_of,
     replies_to,
     request_after,
 )
-from tests.conftest import KNOWLEDGE_FILE_NAME, REPO, SHIPPED_KNOWLEDGE, edit_file
-from tests.discord_emulator import Emulator
-from tests.discord_emulator.log import RecordedRequest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
 EPHEMERAL = 1 << 6
 SILENCE = 1.0  # how long "no reply" is watched for, after a later command was answered
-
-
-def copy_knowledge(target: Path) -> Path:
-    """A private, editable copy of knowledge/ and seeds/; returns the knowledge directory."""
-    shutil.copytree(SHIPPED_KNOWLEDGE, target / "knowledge")
-    shutil.copytree(REPO / "seeds", target / "seeds")
-    return target / "knowledge"
 
 
 async def started(emulator: Emulator, knowledge: Path, **env: str) -> BotProcess:
@@ -57,9 +52,7 @@ async def started(emulator: Emulator, knowledge: Path, **env: str) -> BotProcess
 
 async def finished(bot: BotProcess, emulator: Emulator) -> None:
     """Stop the bot and hold it to a clean run: exit 0, nothing logged as an error."""
-    assert await bot.stop() == 0, "\n".join(bot.log[-20:])
-    assert bot.logged_errors() == []
-    assert emulator.schema_errors == []
+    await assert_clean_exit(emulator, bot)
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")

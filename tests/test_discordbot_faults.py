@@ -11,13 +11,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.botprocess import BotProcess, bot_environment, replies_to
 from tests.discord_emulator import Emulator, RecordedRequest
+from tests.helpers import BotProcess, assert_clean_exit, bot_session, replies_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(60)]
 
@@ -34,21 +33,6 @@ RECOVERY_TIMEOUT = 15.0
 ANSWER_TIMEOUT = 15.0
 SILENCE = 1.0  # how long a late duplicate reply is watched for once everything was answered
 RETRY_AFTER = 1.0
-
-
-@asynccontextmanager
-async def bot_session(
-    knowledge: Path, heartbeat_ms: int = HEARTBEAT_MS, **env: str
-) -> AsyncIterator[tuple[Emulator, BotProcess]]:
-    """An emulator and a bot connected to it; the bot is stopped however the test ends."""
-    async with Emulator(heartbeat_interval_ms=heartbeat_ms) as emulator:
-        bot = BotProcess(emulator, bot_environment(emulator, knowledge, **env))
-        await bot.start()
-        try:
-            yield emulator, bot
-        finally:
-            if bot.process is not None and bot.process.returncode is None:
-                await bot.stop()
 
 
 @pytest.fixture
@@ -89,13 +73,6 @@ async def assert_each_answered_once(emulator: Emulator, message_ids: list[str]) 
     await asyncio.sleep(SILENCE)
     counts = emulator.replies_by_reference()
     assert {message: counts[message] for message in message_ids} == dict.fromkeys(message_ids, 1)
-
-
-async def assert_clean_exit(emulator: Emulator, bot: BotProcess) -> None:
-    """SIGTERM ends the bot with 0; it logged no error and sent only valid bodies."""
-    assert await bot.stop() == 0, "\n".join(bot.log[-20:])
-    assert bot.logged_errors() == []
-    assert emulator.schema_errors == []
 
 
 def attempts_to_reply(emulator: Emulator, message_id: str) -> list[RecordedRequest]:

@@ -20,8 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.botprocess import BotProcess, bot_environment, embeds_of
-from tests.discord_emulator import Emulator, FakeChannel, FakeUser, RecordedRequest
+from tests.discord_emulator import Emulator, FakeChannel, FakeUser
+from tests.helpers import (
+    BotProcess,
+    assert_clean_exit,
+    bot_session,
+    embeds_of,
+    reference_of,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(120)]
 
@@ -109,17 +115,16 @@ async def bot_in_a_big_guild(
     knowledge: Path, **env: str
 ) -> AsyncIterator[tuple[Emulator, BotProcess, Guild]]:
     """An emulator whose guild has USERS members and CHANNELS text channels, and a bot in it."""
-    async with Emulator(heartbeat_interval_ms=1000, rate_limit=RATE_LIMIT) as emulator:
+    guilds: list[Guild] = []
+
+    def populate(emulator: Emulator) -> None:
         users = emulator.add_members(USERS)
         rooms = emulator.add_text_channels(CHANNELS - 2)
-        guild = Guild(users, [emulator.channel, emulator.second_channel, *rooms])
-        bot = BotProcess(emulator, bot_environment(emulator, knowledge, **env))
-        await bot.start()
-        try:
-            yield emulator, bot, guild
-        finally:
-            if bot.process is not None and bot.process.returncode is None:
-                await bot.stop()
+        guilds.append(Guild(users, [emulator.channel, emulator.second_channel, *rooms]))
+
+    options = {"rate_limit": RATE_LIMIT}
+    async with bot_session(knowledge, 1000, options, populate, **env) as (emulator, bot):
+        yield emulator, bot, guilds[0]
 
 
 async def send_all(emulator: Emulator, plan: list[Command]) -> list[str]:
@@ -139,7 +144,7 @@ async def wait_for_replies(emulator: Emulator, ids: list[str], expected: int) ->
     """Until `expected` of the commands have a reply (or the timeout), then a quiet spell."""
     deadline = time.monotonic() + ANSWER_TIMEOUT
     while time.monotonic() < deadline:
-        counts = emulator.replies_by_reference()
+        counts = emulator.replies_byreference_of()
         if sum(1 for message in ids if counts[message]) >= expected:
             break
         await asyncio.sleep(0.1)
@@ -158,13 +163,6 @@ def mib(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MiB"
 
 
-async def assert_clean_exit(emulator: Emulator, bot: BotProcess) -> None:
-    """SIGTERM ends the bot with 0; it logged no error and sent only valid bodies."""
-    assert await bot.stop() == 0, "\n".join(bot.log[-20:])
-    assert bot.logged_errors() == []
-    assert emulator.schema_errors == []
-
-
 @dataclass
 class BurstResult:
     """What one burst cost, and how often each of its commands was answered."""
@@ -179,24 +177,16 @@ async def run_burst(emulator: Emulator, plan: list[Command]) -> BurstResult:
     ids = await send_all(emulator, plan)
     sending = time.monotonic() - started
     await wait_for_replies(emulator, ids, len(ids))
-    counts = emulator.replies_by_reference()
+    counts = emulator.replies_byreference_of()
     replies: Counter[str] = Counter({message: counts[message] for message in ids})
     wanted = set(ids)
     # The burst lasts until its last reply arrived (the quiet spell after it does not count).
-    last = max((r.time for r in emulator.requests if _reference(r) in wanted), default=started_at)
+    last = max((r.time for r in emulator.requests if reference_of(r) in wanted), default=started_at)
     print(
         f"\nburst: {len(ids)} commands sent in {sending:.2f}s, "
         f"{sum(replies.values())} replies, the last {last - started_at:.2f}s after the first send"
     )
     return BurstResult(last - started_at, replies)
-
-
-def _reference(request: RecordedRequest) -> str | None:
-    """The message a POSTed message replies to, if any."""
-    body = request.json if isinstance(request.json, dict) else {}
-    reference = body.get("message_reference") or {}
-    found = reference.get("message_id")
-    return str(found) if request.method == "POST" and found is not None else None
 
 
 def assert_each_answered_once(result: BurstResult) -> None:
@@ -237,7 +227,7 @@ def outcome(emulator: Emulator, message_id: str, counts: Counter[str]) -> str:
         return "unanswered"
     if counts[message_id] > 1:
         return "twice"
-    [reply] = [r for r in emulator.requests if _reference(r) == message_id and r.status == 200]
+    [reply] = [r for r in emulator.requests if reference_of(r) == message_id and r.status == 200]
     return "notice" if embeds_of(reply)[0]["title"].startswith(NOTICE_TITLE) else "answer"
 
 
@@ -245,7 +235,7 @@ def outcomes_by_user(
     emulator: Emulator, plan: list[Command], ids: list[str]
 ) -> dict[str, list[str]]:
     """Each user's commands' outcomes, in the order they were sent."""
-    counts = emulator.replies_by_reference()
+    counts = emulator.replies_byreference_of()
     found: dict[str, list[str]] = {}
     for command, message in zip(plan, ids, strict=True):
         found.setdefault(command.author.id, []).append(outcome(emulator, message, counts))

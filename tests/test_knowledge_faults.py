@@ -15,7 +15,7 @@ import pytest
 
 from bot.loader import MAX_ARTICLE_BYTES, MAX_FILE_BYTES, KnowledgeLoadError, load_knowledge
 from bot.store import KnowledgeStore
-from tests.conftest import KNOWLEDGE_FILE_NAME
+from tests.helpers import KNOWLEDGE_FILE_NAME
 
 BRIEFBOT = Path(sys.executable).with_name("briefbot")
 MEMORY_BOUND = 64 * 1024 * 1024  # far above a real load (a few MB), far below a runaway one

@@ -14,7 +14,7 @@ from bot.loader import (
     KnowledgeLoadError,
     load_knowledge,
 )
-from tests.conftest import edit_file
+from tests.helpers import edit_file
 
 SHIPPED_KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
 

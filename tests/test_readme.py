@@ -2,7 +2,7 @@
 
 import re
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 def shell_blocks() -> list[str]:

@@ -5,7 +5,7 @@ import datetime
 import yaml
 
 from bot.schema_errors import schema_problems
-from tests.conftest import KNOWLEDGE_FILE_NAME, SHIPPED_KNOWLEDGE
+from tests.helpers import KNOWLEDGE_FILE_NAME, SHIPPED_KNOWLEDGE
 
 
 def test_the_shipped_file_has_no_problems() -> None:

@@ -13,7 +13,7 @@ from bot.index import KnowledgeIndex
 from bot.knowledge import Kind
 from bot.loader import load_knowledge
 from bot.store import KnowledgeStore, ReloadOutcome
-from tests.conftest import edit_file
+from tests.helpers import edit_file
 
 BLACKWELL_SUMMARY = (
     "Blackwell is the architecture on which the newly released RTX Pro GPU is based."
