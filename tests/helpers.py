@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from tests.discord_emulator import Emulator
@@ -207,3 +208,34 @@ def embeds_of(request: RecordedRequest) -> list[dict[str, Any]]:
     if "data" in body and isinstance(body["data"], dict):
         body = body["data"]
     return body.get("embeds") or []
+
+
+class FakeContext:
+    """Just enough of a commands.Context for the error handler: it records what is sent."""
+
+    def __init__(
+        self,
+        bot: Any,
+        command: str | None = None,
+        guild: object = None,
+        interaction: object = None,
+    ) -> None:
+        self.bot = bot
+        self.command = bot.get_command(command) if command else None
+        self.invoked_with = command or "nosuchcommand"
+        self.guild = guild
+        self.interaction = interaction
+        self.author = SimpleNamespace(id=42)
+        self.message = SimpleNamespace(
+            to_reference=lambda **_: None, content=f"!{self.invoked_with}"
+        )
+        self.sent: list[dict[str, Any]] = []
+
+    async def defer(self, **kwargs: Any) -> None:
+        pass
+
+    async def send(self, **kwargs: Any) -> None:
+        self.sent.append(kwargs)
+
+    def titles(self) -> list[str]:
+        return [embed.title for message in self.sent for embed in message["embeds"]]

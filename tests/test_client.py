@@ -3,44 +3,12 @@
 from __future__ import annotations
 
 import logging
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from discord.ext import commands
 
 from bot.discordbot.client import Briefbot, OnCooldown
-
-
-class FakeContext:
-    """Just enough of a commands.Context for the error handler: it records what is sent."""
-
-    def __init__(
-        self,
-        bot: Briefbot,
-        command: str | None = None,
-        guild: object = None,
-        interaction: object = None,
-    ) -> None:
-        self.bot = bot
-        self.command = bot.get_command(command) if command else None
-        self.invoked_with = command or "nosuchcommand"
-        self.guild = guild
-        self.interaction = interaction
-        self.author = SimpleNamespace(id=42)
-        self.message = SimpleNamespace(
-            to_reference=lambda **_: None, content=f"!{self.invoked_with}"
-        )
-        self.sent: list[dict[str, Any]] = []
-
-    async def defer(self, **kwargs: Any) -> None:
-        pass
-
-    async def send(self, **kwargs: Any) -> None:
-        self.sent.append(kwargs)
-
-    def titles(self) -> list[str]:
-        return [embed.title for message in self.sent for embed in message["embeds"]]
+from tests.helpers import FakeContext
 
 
 async def test_an_unexpected_error_is_logged_and_the_user_gets_an_apology(

@@ -1,71 +1,109 @@
-"""Replies as embeds: every page fits Discord's limits, and nothing of the reply is lost."""
+"""Replies as embeds: short pages within Discord's limits, each fact once, nothing lost."""
+
+from __future__ import annotations
 
 import pytest
 
 from bot.discordbot.embeds import (
     ANSWER_COLOUR,
     NOTICE_COLOUR,
+    PAGE_CHARS,
+    POINTS_PER_PAGE,
     render_pages,
 )
-from bot.engine import COMMANDS
-from bot.reply import Citation, Field, Reply, Status
+from bot.engine import COMMANDS, Engine
+from bot.reply import Citation, Echo, Reply, Section, Status, Suggestion, point
 from tests.discord_limits import assert_fits_discord
 
-
-def all_text(reply: Reply) -> str:
-    parts = []
-    for page in render_pages(reply):
-        for embed in page.embeds:
-            parts.append(embed.description or "")
-            parts.extend(field.value for field in embed.fields)
-    return "\n".join(parts)
+ARTICLE = "Jensen Huang Shares His Vision"
 
 
-def test_short_answer_is_one_embed_with_citation_and_footer() -> None:
+def descriptions(reply: Reply) -> str:
+    return "\n".join(page.embed.description or "" for page in render_pages(reply))
+
+
+def test_an_answer_is_one_embed_citing_inline_with_a_footer_that_explains_the_marks() -> None:
     reply = Reply(
         Status.ANSWERED,
-        "H20 · product",
-        "The H20 is a chip.",
-        (Field("Figure", "about 50%"),),
-        (Citation("seeds/a.txt", 4, "the H20"),),
-        article_title="Jensen Huang Shares His Vision",
+        "H20",
+        (point("The H20 is a chip.", paragraphs=(4,)),),
+        citations=(Citation("seeds/a.txt", 4, "the H20"),),
+        article_title=ARTICLE,
+        label="Product",
     )
     [page] = render_pages(reply)
-    [embed] = page.embeds
-    assert embed.title == "H20 · product"
-    assert embed.description == "The H20 is a chip."
-    assert embed.colour == ANSWER_COLOUR
-    assert [f.name for f in embed.fields] == ["Figure", "From the article"]
-    assert "¶4" in embed.fields[1].value
-    assert "Jensen Huang Shares His Vision" in embed.footer.text
-    assert "seeds/a.txt" in embed.footer.text
+    embed = page.embed
+    assert (embed.title, embed.author.name, embed.colour) == ("H20", "Product", ANSWER_COLOUR)
+    assert embed.description == "The H20 is a chip.\u00a0¶4"
+    assert embed.footer.text == f"{ARTICLE} · ¶N = paragraph N of the article"
+    assert "seeds/" not in str(embed.to_dict())  # no file path a Discord user cannot open
+    assert "the H20" not in embed.description  # the excerpt is one step away, not repeated
+
+
+def test_the_footer_does_not_repeat_a_title_that_names_the_article() -> None:
+    reply = Reply(Status.ANSWERED, ARTICLE, (point("x", paragraphs=(2,)),), article_title=ARTICLE)
+    assert render_pages(reply)[0].embed.footer.text == "¶N = paragraph N of the article"
 
 
 def test_not_found_uses_the_notice_colour() -> None:
-    [page] = render_pages(Reply(Status.NOT_FOUND, "Not in the article", "No."))
-    assert page.embeds[0].colour == NOTICE_COLOUR
+    [page] = render_pages(Reply(Status.NOT_FOUND, "Not in the article", (point("No."),)))
+    assert page.embed.colour == NOTICE_COLOUR
 
 
-@pytest.mark.parametrize("body_size", [4095, 4097, 9000, 30_000])
-def test_long_bodies_are_split_without_losing_text(body_size: int) -> None:
-    words = [f"w{i}" for i in range(body_size // 6)]
-    body = " ".join(words)
-    reply = Reply(Status.ANSWERED, "T" * 300, body)
-    assert_fits_discord(reply)
-    assert all_text(reply).split() == words
+def test_users_words_and_article_text_cannot_become_markup() -> None:
+    reply = Reply(
+        Status.NOT_FOUND,
+        "Not in the article",
+        (point("No *such* ", Echo("`@everyone` **x**"), " — try ", Suggestion("list"), "."),),
+    )
+    text = render_pages(reply)[0].embed.description
+    assert text == r"No \*such\* `ˋ@everyoneˋ **x**` — try `!list`."
 
 
-def test_many_and_long_fields_are_split_and_paged() -> None:
-    fields = tuple(Field(f"Field {i}", "x " * 700) for i in range(40))
-    reply = Reply(Status.ANSWERED, "Many fields", "body", fields)
+def test_next_steps_close_the_last_page_unless_buttons_carry_them() -> None:
+    reply = Reply(
+        Status.ANSWERED,
+        "H20",
+        (point("A chip."),),
+        suggestions=(Suggestion("quote", "H20"),),
+        related=(Suggestion("product", "Hopper"),),
+    )
+    assert descriptions(reply).endswith("**Related:** Hopper\n**Next:** `!quote H20`")
+    without = render_pages(reply, next_steps=False)[0].embed.description
+    assert "Related" not in without and "Next" not in without
+
+
+def test_long_collections_are_paged_without_losing_or_repeating_a_point() -> None:
+    points = tuple(point(f"statement {i} " + "x" * 90, paragraphs=(i,)) for i in range(30))
+    reply = Reply(Status.ANSWERED, "Every statement", sections=(Section("Reported", points),))
     pages = render_pages(reply)
     assert len(pages) > 1
+    assert [(p.number, p.count) for p in pages] == [
+        (n, len(pages)) for n in range(1, 1 + len(pages))
+    ]
+    for page in pages:
+        assert len(page.embed.description) <= PAGE_CHARS
+        assert page.embed.description.count("- statement") <= POINTS_PER_PAGE
+        assert f"Page {page.number} of {len(pages)}" in page.embed.footer.text
+    text = descriptions(reply)
+    assert [text.count(f"statement {i} ") for i in range(30)] == [1] * 30
+    assert pages[1].embed.description.startswith("**Reported** (continued)")
     assert_fits_discord(reply)
-    assert all_text(reply).count("x") == 40 * 700
 
 
-def test_every_engine_command_reply_fits(engine) -> None:
+def test_a_digest_stays_whole() -> None:
+    points = tuple(point(f"point {i} " + "x" * 150) for i in range(11))
+    reply = Reply(Status.ANSWERED, "Brief", sections=(Section("", points),), whole=True)
+    assert len(render_pages(reply)) == 1
+
+
+@pytest.mark.parametrize("size", [5000, 30_000])
+def test_a_huge_point_is_cut_and_still_fits(size: int) -> None:
+    reply = Reply(Status.ANSWERED, "T" * 300, (point("w " * size),))
+    assert_fits_discord(reply)
+
+
+def test_every_engine_command_reply_fits(engine: Engine) -> None:
     for command in COMMANDS:
-        argument = command.example.partition(" ")[2]
-        assert_fits_discord(engine.run(command.name, argument))
+        assert_fits_discord(engine.run(command.name, command.example))
     assert_fits_discord(engine.run("list", "quotes"))

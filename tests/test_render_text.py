@@ -1,165 +1,102 @@
-"""render_text: a Reply as the console and `briefbot ask` print it."""
+"""render_text: a Reply as the console and `briefbot ask` print it, with no markup at all."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.engine import Engine
-from bot.render_text import MAX_CITATIONS_SHOWN, render_text
-from bot.reply import Citation, Field, Reply, Status, Suggestion
+from bot.render_text import render_text
+from bot.reply import NO_BREAK, Citation, Echo, Reply, Section, Status, Suggestion, point
 
 SOURCE = "seeds/article.txt"
-
-
-def citations(count: int) -> tuple[Citation, ...]:
-    return tuple(Citation(SOURCE, line, f"excerpt {line}") for line in range(1, count + 1))
 
 
 def test_title_only() -> None:
     assert render_text(Reply(Status.ANSWERED, "Sources")) == "Sources"
 
 
-def test_title_then_body_after_a_blank_line() -> None:
-    text = render_text(Reply(Status.ANSWERED, "RTX Pro · product", "A GPU.\nSecond line."))
-    assert text.splitlines() == ["RTX Pro · product", "", "A GPU.", "Second line."]
+def test_label_heads_the_title() -> None:
+    assert render_text(Reply(Status.ANSWERED, "RTX Pro", label="Product")) == "Product: RTX Pro"
 
 
-def test_fields_are_titled_and_indented_line_by_line() -> None:
+def test_lead_points_read_as_one_paragraph_with_their_marks() -> None:
     reply = Reply(
         Status.ANSWERED,
-        "Huawei",
-        "Body.",
-        fields=(Field("Also called", "华为, Huawei Technologies"), Field("Related", "a\nb")),
+        "RTX Pro",
+        (point("A GPU.", paragraphs=(3, 5)), point("Also a card.")),
     )
     assert render_text(reply).splitlines() == [
-        "Huawei",
+        "RTX Pro",
         "",
-        "Body.",
+        f"A GPU.{NO_BREAK}¶3{NO_BREAK}¶5 Also a card.",
         "",
-        "Also called:",
-        "  华为, Huawei Technologies",
-        "",
-        "Related:",
-        "  a",
-        "  b",
+        "¶N = paragraph N of the article",
     ]
 
 
-def test_citations_show_source_line_and_excerpt() -> None:
-    reply = Reply(
-        Status.ANSWERED,
-        "H20",
-        "Body.",
-        citations=(
-            Citation(SOURCE, 4, "more advanced than the H20"),
-            Citation(SOURCE, 17, "competitors like AMD"),
-        ),
-    )
-    lines = render_text(reply).splitlines()
-    assert lines[-3:] == [
-        f"From the article ({SOURCE}, ¶ = line):",
-        "  ¶4: “more advanced than the H20”",
-        "  ¶17: “competitors like AMD”",
-    ]
-
-
-@pytest.mark.parametrize(
-    ("count", "shown", "more"),
-    [
-        (1, 1, None),
-        (MAX_CITATIONS_SHOWN, MAX_CITATIONS_SHOWN, None),
-        (MAX_CITATIONS_SHOWN + 1, MAX_CITATIONS_SHOWN, "  …and 1 more excerpt(s)"),
-        (20, MAX_CITATIONS_SHOWN, f"  …and {20 - MAX_CITATIONS_SHOWN} more excerpt(s)"),
-    ],
-)
-def test_many_citations_are_cut_and_counted(count: int, shown: int, more: str | None) -> None:
-    lines = render_text(Reply(Status.ANSWERED, "T", citations=citations(count))).splitlines()
-    assert sum(line.startswith("  ¶") for line in lines) == shown
-    assert f"  ¶{shown}: “excerpt {shown}”" in lines
-    assert f"  ¶{shown + 1}: “excerpt {shown + 1}”" not in lines
-    if more:
-        assert lines[-1] == more
-    else:
-        assert not any("more excerpt" in line for line in lines)
-
-
-@pytest.mark.parametrize(
-    ("prefix", "expected"),
-    [
-        ("!", "Try: !quote Huawei, !company NVIDIA, !list"),
-        ("?", "Try: ?quote Huawei, ?company NVIDIA, ?list"),
-        ("bb.", "Try: bb.quote Huawei, bb.company NVIDIA, bb.list"),
-    ],
-)
-def test_suggestions_of_an_answer_are_offered_with_the_prefix(prefix: str, expected: str) -> None:
-    reply = Reply(
-        Status.ANSWERED,
-        "Huawei",
-        "Body.",
-        suggestions=(
-            Suggestion("quote", "Huawei"),
-            Suggestion("company", "NVIDIA"),
-            Suggestion("list"),
-        ),
-    )
-    assert render_text(reply, prefix).splitlines()[-1] == expected
-
-
-def test_suggestions_follow_the_citations() -> None:
+def test_sections_as_lists_numbers_and_names() -> None:
     reply = Reply(
         Status.ANSWERED,
         "T",
-        citations=citations(1),
-        suggestions=(Suggestion("source"),),
+        sections=(
+            Section("Key points", (point("one", paragraphs=(4,)), point("two")), numbered=True),
+            Section("Reported", (point("said so", paragraphs=(13,), quoted=True),)),
+            Section("Also called", (point("华为"), point("Huawei Technologies")), names=True),
+        ),
     )
-    lines = render_text(reply).splitlines()
-    assert lines.index("Try: !source") > lines.index("  ¶1: “excerpt 1”")
+    assert render_text(reply).splitlines()[2:-2] == [
+        "Key points:",
+        f"1. one{NO_BREAK}¶4",
+        "2. two",
+        "",
+        "Reported:",
+        f"- “said so”{NO_BREAK}¶13",
+        "",
+        "Also called: 华为, Huawei Technologies",
+    ]
 
 
-def test_a_refusal_is_not_followed_by_a_try_line() -> None:
-    """A refusal's body already says what to try; a second 'Try:' line would repeat it."""
+def test_echoes_and_commands_are_plain_text() -> None:
     reply = Reply(
         Status.NOT_FOUND,
         "Not in the article",
-        "The article mentions no product called `iPhone`.",
-        suggestions=(Suggestion("search", "iPhone"), Suggestion("list", "products")),
+        (point("No product called ", Echo("**x**"), ". ", Suggestion("list", "products"), "."),),
     )
-    assert (
-        render_text(reply)
-        == "Not in the article\n\nThe article mentions no product called `iPhone`."
-    )
+    assert render_text(reply).splitlines()[-1] == "No product called “**x**”. !list products."
 
 
-@pytest.mark.parametrize(
-    ("line", "shown"),
-    [
-        ("!topic china", ["`!topic NVIDIA's China strategy`", "`!topic Huang's visits to China`"]),
-        ("!product H200", ["`!product H20`"]),
-        ("!prodcut rtx", ["`!product`"]),
-    ],
-)
-def test_suggestions_of_a_refusal_are_shown_in_its_text(
-    engine: Engine, line: str, shown: list[str]
-) -> None:
+def test_next_steps_and_the_meaning_of_the_marks_close_an_answer() -> None:
+    reply = Reply(
+        Status.ANSWERED,
+        "H20",
+        (point("A chip.", paragraphs=(4,)),),
+        citations=(Citation(SOURCE, 4, "the H20"),),
+        suggestions=(Suggestion("quote", "H20"),),
+        related=(Suggestion("product", "Hopper"),),
+    )
+    assert render_text(reply, "?").splitlines()[-3:] == [
+        "Related: Hopper",
+        "Next: ?quote H20",
+        f"¶N = paragraph N of {SOURCE}",
+    ]
+
+
+def test_refusals_do_not_offer_next_steps() -> None:
+    reply = Reply(Status.AMBIGUOUS, "Did you mean …?", suggestions=(Suggestion("who", "x"),))
+    assert "Next:" not in render_text(reply)
+
+
+@pytest.mark.parametrize("line", ["!list products", "!brief", "!quote huawei", "!help"])
+def test_console_text_carries_no_discord_markup(engine: Engine, line: str) -> None:
     reply = engine.handle(line)
-    assert reply is not None and not reply.ok
-    text = render_text(reply)
-    for suggestion in shown:
-        assert suggestion in text
-
-
-def test_a_real_answer_renders_title_body_fields_citations_and_suggestions(engine: Engine) -> None:
-    reply = engine.handle("!product RTX Pro")
     assert reply is not None
     text = render_text(reply)
-    lines = text.splitlines()
-    assert lines[0] == "RTX Pro · product"
-    assert lines[2].startswith("The RTX Pro is a newly released GPU")
-    assert "Also called:" in lines and "  RTX Pro GPU" in lines
-    source = reply.citations[0].source
-    assert source.endswith("seeds/jensen-huang-nvidia-china-ai-future.txt")
-    assert f"From the article ({source}, ¶ = line):" in lines
-    assert (
-        "  ¶3: “New RTX Pro GPU Targets Digital Twins, Autonomous Driving, and Robotics”" in lines
-    )
-    assert lines[-1] == "Try: !quote RTX Pro, !product Blackwell, !product H20"
+    assert "**" not in text and "`" not in text
+
+
+def test_excerpts_are_not_repeated_under_an_answer(engine: Engine) -> None:
+    reply = engine.handle("!quote huawei")
+    assert reply is not None and reply.citations
+    text = render_text(reply)
+    for citation in reply.citations:
+        assert text.count(citation.excerpt) == 1

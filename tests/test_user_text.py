@@ -3,6 +3,7 @@
 import pytest
 
 from bot.matching import MAX_QUERY_CHARS
+from bot.reply import Echo
 from bot.user_text import MAX_ECHO_CHARS, clean, echo
 
 
@@ -25,12 +26,13 @@ def test_clean_caps_the_length() -> None:
 
 
 @pytest.mark.parametrize("hostile", ["@everyone", "<@123>", "**bold**", "`code`", "||x||"])
-def test_echo_puts_user_text_in_one_closed_code_span(hostile: str) -> None:
+def test_echo_marks_user_text_as_the_users_so_no_front_end_renders_it(hostile: str) -> None:
     shown = echo(hostile)
-    assert shown.startswith("`") and shown.endswith("`")
-    assert shown.count("`") == 2
+    assert shown == Echo(clean(hostile))
 
 
 def test_echo_is_short_and_says_that_for_nothing() -> None:
-    assert len(echo("x" * 500)) == MAX_ECHO_CHARS + 2
+    shown = echo("x" * 500)
+    assert isinstance(shown, Echo) and len(shown.text) == MAX_ECHO_CHARS
+    assert shown.text.endswith("…")
     assert echo("\x00 \t") == "that"
