@@ -200,10 +200,13 @@ def _first(statements: list[Statement], speaker: str) -> int:
 
 
 def _quotes(ask: Asking, subject: str, statements: list[Statement], **parts: object) -> Reply:
-    """Statements as one answer: "Jensen Huang on Huawei", grouped by speaker."""
+    """Statements as one answer, grouped by speaker: "Jensen Huang on Huawei", or every
+    statement when there is no `subject`."""
     speakers = list(dict.fromkeys(s.speaker for s in statements))
     one_speaker = len(speakers) == 1
-    if one_speaker:
+    if not subject:
+        title = "Every statement in the article"
+    elif one_speaker:
         who = ask.index.entry(speakers[0]).name
         title = f"{who} on {subject}" if subject != who else f"{who}, in the article"
     else:
@@ -436,8 +439,7 @@ def listing(ask: Asking) -> Reply:
         )
     word = ask.argument.casefold()
     if word in _STATEMENT_WORDS:
-        every = list(knowledge.statements)
-        return _quotes(ask, "everything", every)
+        return _quotes(ask, "", list(knowledge.statements))
     kind = kind_named(word)
     if kind is None:
         kinds = ", ".join(kind.info.plural for kind in Kind)

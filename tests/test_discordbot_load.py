@@ -144,7 +144,7 @@ async def wait_for_replies(emulator: Emulator, ids: list[str], expected: int) ->
     """Until `expected` of the commands have a reply (or the timeout), then a quiet spell."""
     deadline = time.monotonic() + ANSWER_TIMEOUT
     while time.monotonic() < deadline:
-        counts = emulator.replies_byreference_of()
+        counts = emulator.replies_by_reference()
         if sum(1 for message in ids if counts[message]) >= expected:
             break
         await asyncio.sleep(0.1)
@@ -177,7 +177,7 @@ async def run_burst(emulator: Emulator, plan: list[Command]) -> BurstResult:
     ids = await send_all(emulator, plan)
     sending = time.monotonic() - started
     await wait_for_replies(emulator, ids, len(ids))
-    counts = emulator.replies_byreference_of()
+    counts = emulator.replies_by_reference()
     replies: Counter[str] = Counter({message: counts[message] for message in ids})
     wanted = set(ids)
     # The burst lasts until its last reply arrived (the quiet spell after it does not count).
@@ -235,7 +235,7 @@ def outcomes_by_user(
     emulator: Emulator, plan: list[Command], ids: list[str]
 ) -> dict[str, list[str]]:
     """Each user's commands' outcomes, in the order they were sent."""
-    counts = emulator.replies_byreference_of()
+    counts = emulator.replies_by_reference()
     found: dict[str, list[str]] = {}
     for command, message in zip(plan, ids, strict=True):
         found.setdefault(command.author.id, []).append(outcome(emulator, message, counts))
