@@ -336,6 +336,15 @@ async def test_slash_commands_sync_and_respond(emulator: Emulator) -> None:
         "manage_guild=True",
         "admin admin=True",
     ]
+    dump = emulator.payload_dump()
+    assert [(r["command"], r["kind"]) for r in dump] == [
+        ("/brief topic:ai days:3", "slash"),
+        ("/slow", "slash"),
+        ("/config", "slash"),
+        ("/whois member:@admin", "slash"),
+    ]
+    assert [m["content"] for m in dump[0]["messages"]] == ["brief on ai for 3d", "and a followup"]
+    assert dump[0]["messages"][0]["flags"] == 64
 
 
 async def test_interaction_endpoints_follow_discord_rules() -> None:

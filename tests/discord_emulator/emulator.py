@@ -567,7 +567,7 @@ class Emulator:
         if command is not None and enforce:
             check_command_access(command, self.cast, author, where)
         state = self._new_interaction(kind, name, author, where, CHAT_INPUT)
-        shown = " ".join(f"{k}:{getattr(v, 'name', None) or v}" for k, v in options.items())
+        shown = " ".join(f"{k}:{_shown(v)}" for k, v in options.items())
         state.label = f"/{name} {shown}".strip()
         return await self._dispatch(state, self._command_data(command, name, options, focused))
 
@@ -651,3 +651,14 @@ class Emulator:
         rule = FaultRule(method, re.compile(path_regex), status, count, retry_after, is_global)
         self.rest.faults.append(rule)
         return rule
+
+
+def _shown(value: Any) -> str:
+    """An option value as Discord's client shows it in "/name option:value"."""
+    if isinstance(value, FakeUser):
+        return f"@{value.username}"
+    if isinstance(value, FakeChannel):
+        return f"#{value.name}"
+    if isinstance(value, FakeRole):
+        return f"@{value.name}"
+    return str(value)
