@@ -499,3 +499,39 @@ async def test_payload_dump_feeds_embed_preview(emulator: Emulator, tmp_path: Pa
     subprocess.run([sys.executable, str(RENDER), str(path), str(out)], check=True, timeout=30)
     pages = sorted(p.read_text("utf-8") for p in out.glob("*.html"))
     assert len(pages) == 3 and any("page 2" in p and "Next" in p for p in pages)
+
+
+async def test_modal_and_deferred_reply_to_a_click(emulator: Emulator) -> None:
+    headers = {"Authorization": f"Bot {emulator.token}"}
+    go = {"type": 2, "style": 1, "label": "Go", "custom_id": "go"}
+    body = {"content": "hi", "components": [{"type": 1, "components": [go]}]}
+    modal = {
+        "custom_id": "ask",
+        "title": "Ask",
+        "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": "q", "style": 1, "label": "Q"}]}
+        ],
+    }
+    async with aiohttp.ClientSession(headers=headers) as http:
+        async with http.post(
+            f"{emulator.api_base}/channels/{emulator.channel.id}/messages", json=body
+        ) as resp:
+            message = await resp.json()
+        opened = await emulator.click(emulator.regular, message["id"], "go")
+        url = f"{emulator.api_base}/interactions/{opened.id}/{opened.token}/callback"
+        async with http.post(url, json={"type": 9, "data": modal}) as resp:
+            assert resp.status == 204
+        assert emulator.interaction(opened).response_type == 9
+
+        deferred = await emulator.click(emulator.regular, message["id"], "go")
+        url = f"{emulator.api_base}/interactions/{deferred.id}/{deferred.token}/callback"
+        async with http.post(url, params={"with_response": "1"}, json={"type": 5}) as resp:
+            answer = (await resp.json())["interaction"]
+        assert answer["response_message_loading"] is True
+        hook = f"{emulator.api_base}/webhooks/{emulator.application_id}/{deferred.token}"
+        async with http.post(hook, params={"wait": "true"}, json={"content": "done"}) as resp:
+            filled = await resp.json()
+    # A deferred reply to a click is a new message, shown as a reply to the clicked one.
+    assert filled["id"] == answer["response_message_id"] != message["id"]
+    assert filled["type"] == 19 and filled["message_reference"]["message_id"] == message["id"]
+    assert emulator.message(message["id"])["content"] == "hi"
