@@ -6,6 +6,7 @@ A real, unpatched discord.py client logs into it once `discord.http.Route.BASE` 
 """
 
 from .cast import Cast, FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser
+from .components import ComponentNotAvailableError
 from .emulator import DEFAULT_TOKEN, Emulator
 from .faults import FaultRule
 from .interactions import CommandNotAvailableError, InteractionState, SentInteraction
@@ -15,6 +16,7 @@ __all__ = [
     "DEFAULT_TOKEN",
     "Cast",
     "CommandNotAvailableError",
+    "ComponentNotAvailableError",
     "Emulator",
     "FakeChannel",
     "FakeGuild",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import copy
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -12,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from . import components as comp
 from . import intents as it
 from .cast import Cast, FakeChannel, FakeGuild, FakeRole, FakeUser, default_cast
 from .faults import FaultRule
@@ -21,6 +24,9 @@ from .interaction_routes import InteractionRoutes
 from .interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
+    CHAT_INPUT,
+    MESSAGE_COMMAND,
+    MESSAGE_COMPONENT,
     CommandRegistry,
     InteractionState,
     OptionBuilder,
@@ -30,7 +36,7 @@ from .interactions import (
     new_token,
 )
 from .log import EventLog, GatewayFrame, RecordedRequest
-from .messages import MessageStore
+from .messages import EPHEMERAL, MessageStore
 from .openapi import SpecValidator
 from .rest import RestOptions, RestServer
 from .routes import CoreRoutes
@@ -291,6 +297,18 @@ class Emulator:
                     counts[str(reference["message_id"])] += 1
         return counts
 
+    def payload_dump(self) -> list[dict[str, Any]]:
+        """Every message body the bot posted or edited, in order, grouped by what prompted it,
+        in the shape `embed-preview` reads: [{"command", "kind", "messages": [...]}]. Each
+        message is the bot's message as users saw it right after that post or edit (content,
+        embeds, components, flags, message_reference), plus its id, "action" and "edited"."""
+        return self.world.transcript_records()
+
+    def write_payload_dump(self, path: Path) -> Path:
+        """Write `payload_dump()` as JSON for `embed-preview PATH OUTDIR`; returns the path."""
+        path.write_text(json.dumps(self.payload_dump(), indent=2, ensure_ascii=False), "utf-8")
+        return path
+
     def interaction(self, sent: SentInteraction) -> InteractionState:
         """How the bot answered an interaction so far."""
         return self.world.interactions[sent.id]
@@ -376,20 +394,33 @@ class Emulator:
         message = self.world.messages.add_user_message(
             channel, author, content, list(mentions), reply_to
         )
+        self.world.user_posted(message)
         await self.world.publish("MESSAGE_CREATE", message)
         return str(message["id"])
 
+    def message(self, message_id: str) -> dict[str, Any]:
+        """The stored message as GET /channels/{c}/messages/{m} answers it (a copy)."""
+        return copy.deepcopy(self._stored(message_id))
+
+    def _stored(self, message_id: str) -> dict[str, Any]:
+        message = self.world.messages.by_id.get(str(message_id))
+        if message is None:
+            gone = "was deleted" if message_id in self.world.deleted_ids else "does not exist"
+            raise ValueError(f"message {message_id} {gone}")
+        return message
+
     async def edit_message(self, message_id: str, content: str) -> None:
-        """A user edits their message (MESSAGE_UPDATE with the full message)."""
-        message = self.world.messages.by_id[message_id]
+        """A user edits their message: the content changes, edited_timestamp is set and
+        MESSAGE_UPDATE carries the full message."""
+        message = self._stored(message_id)
         if message["author"]["id"] == self.bot_user.id:
             raise ValueError("users cannot edit the bot's messages")
         self.world.messages.edit(message, {"content": content})
         await self.world.publish("MESSAGE_UPDATE", message)
 
     async def delete_message(self, message_id: str) -> None:
-        """A message is deleted (MESSAGE_DELETE)."""
-        await self.world.publish_delete(self.world.messages.by_id[message_id])
+        """A message is deleted (MESSAGE_DELETE with id, channel_id and guild_id)."""
+        await self.world.publish_delete(self._stored(message_id))
 
     async def send_slash_command(
         self,
@@ -419,6 +450,107 @@ class Emulator:
         """A user types into option `focused` of /name (INTERACTION_CREATE type 4)."""
         return await self._interact(AUTOCOMPLETE, author, name, options, focused, dm, channel, True)
 
+    async def send_message_command(
+        self,
+        author: FakeUser,
+        name: str,
+        target_message_id: str,
+        *,
+        check_access: bool = True,
+    ) -> SentInteraction:
+        """A user picks Apps > `name` on a message (INTERACTION_CREATE type 2, data.type 3,
+        data.target_id and the full message in data.resolved.messages)."""
+        target = self._stored(target_message_id)
+        where = self.world.channel(target["channel_id"])
+        assert where is not None
+        if check_access:
+            self._check_sees(author, target, where)
+        command = self.world.commands.find(name, where.guild_id, MESSAGE_COMMAND)
+        if command is not None and check_access:
+            check_command_access(command, self.cast, author, where)
+        data: dict[str, Any] = {
+            "id": command["id"] if command else self.world.ids.next(),
+            "name": name,
+            "type": MESSAGE_COMMAND,
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: copy.deepcopy(target)}},
+        }
+        if command is not None and "guild_id" in command:
+            data["guild_id"] = command["guild_id"]
+        state = self._new_interaction(APPLICATION_COMMAND, name, author, where, MESSAGE_COMMAND)
+        state.message_id = target["id"]
+        return await self._dispatch(state, data)
+
+    async def click(
+        self, user: FakeUser, message_id: str, custom_id: str, *, check: bool = True
+    ) -> SentInteraction:
+        """A user clicks the button `custom_id` on a message (INTERACTION_CREATE type 3).
+        With check=False the button need not be there (a forged or stale custom_id)."""
+        return await self._use_component(user, message_id, custom_id, comp.BUTTON, None, check)
+
+    async def select(
+        self,
+        user: FakeUser,
+        message_id: str,
+        custom_id: str,
+        values: Sequence[str],
+        *,
+        check: bool = True,
+    ) -> SentInteraction:
+        """A user picks `values` in the string select `custom_id` (INTERACTION_CREATE type 3).
+        With check=False neither the menu nor the values are checked."""
+        return await self._use_component(
+            user, message_id, custom_id, comp.STRING_SELECT, list(values), check
+        )
+
+    async def _use_component(
+        self,
+        user: FakeUser,
+        message_id: str,
+        custom_id: str,
+        kind: int,
+        values: list[str] | None,
+        check: bool,
+    ) -> SentInteraction:
+        message = self._stored(message_id)
+        channel = self.world.channel(message["channel_id"])
+        assert channel is not None
+        component = comp.find(message, custom_id, kind)
+        if check:
+            self._check_sees(user, message, channel)
+            comp.check_usable(component, custom_id, kind, values)
+        label = (component or {}).get("label") or custom_id
+        if values is not None:
+            label = f"{label}: {', '.join(values)}"
+        state = self._new_interaction(MESSAGE_COMPONENT, custom_id, user, channel, kind)
+        state.message_id, state.label = message["id"], f"[{label}]"
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": kind}
+        if values is not None:
+            data["values"] = values
+        return await self._dispatch(state, data, message)
+
+    def _check_sees(self, user: FakeUser, message: dict[str, Any], channel: FakeChannel) -> None:
+        """Raise ComponentNotAvailableError unless Discord shows this message to this user."""
+        if channel.is_dm:
+            visible = channel.recipient is not None and channel.recipient.id == user.id
+        else:
+            visible = self.guild.member(user.id) is not None
+        if visible and message["flags"] & EPHEMERAL:
+            # An ephemeral message is shown only to the user of its interaction.
+            owner = next(
+                (
+                    i.user
+                    for i in self.world.interactions.values()
+                    if message["id"] == i.original_message_id or message["id"] in i.followup_ids
+                ),
+                None,
+            )
+            visible = owner is not None and owner.id == user.id
+        if not visible:
+            raise comp.ComponentNotAvailableError(
+                f"{user.username} cannot see message {message['id']}"
+            )
+
     async def _interact(
         self,
         kind: int,
@@ -434,10 +566,29 @@ class Emulator:
         command = self.world.commands.find(name, None if dm else self.guild.id)
         if command is not None and enforce:
             check_command_access(command, self.cast, author, where)
-        state = InteractionState(self.world.ids.next(), new_token(), kind, name, author, where)
-        data = self._command_data(command, name, options, focused)
-        payload = interaction_payload(self.cast, state, data)
+        state = self._new_interaction(kind, name, author, where, CHAT_INPUT)
+        shown = " ".join(f"{k}:{_shown(v)}" for k, v in options.items())
+        state.label = f"/{name} {shown}".strip()
+        return await self._dispatch(state, self._command_data(command, name, options, focused))
+
+    def _new_interaction(
+        self, kind: int, name: str, user: FakeUser, channel: FakeChannel, subtype: int
+    ) -> InteractionState:
+        return InteractionState(
+            self.world.ids.next(), new_token(), kind, name, user, channel, subtype=subtype
+        )
+
+    async def _dispatch(
+        self,
+        state: InteractionState,
+        data: dict[str, Any],
+        message: dict[str, Any] | None = None,
+    ) -> SentInteraction:
+        # Built before it is stored: a non-member raises CommandNotAvailableError here.
+        payload = interaction_payload(self.cast, state, data, message)
         self.world.interactions[state.id] = state
+        if state.type != AUTOCOMPLETE:
+            self.world.user_interacted(state)
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return SentInteraction(state.id, state.token)
 
@@ -500,3 +651,14 @@ class Emulator:
         rule = FaultRule(method, re.compile(path_regex), status, count, retry_after, is_global)
         self.rest.faults.append(rule)
         return rule
+
+
+def _shown(value: Any) -> str:
+    """An option value as Discord's client shows it in "/name option:value"."""
+    if isinstance(value, FakeUser):
+        return f"@{value.username}"
+    if isinstance(value, FakeChannel):
+        return f"#{value.name}"
+    if isinstance(value, FakeRole):
+        return f"@{value.name}"
+    return str(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -10,9 +12,14 @@ from typing import Any
 from . import permissions as perms
 from .cast import Cast, FakeChannel, FakeRole, FakeUser
 from .ids import SnowflakeFactory
+from .replies import field_error
 
 APPLICATION_COMMAND = 2
+MESSAGE_COMPONENT = 3
 AUTOCOMPLETE = 4
+
+# Application command types: slash commands and the two context menus.
+CHAT_INPUT, USER_COMMAND, MESSAGE_COMMAND = 1, 2, 3
 
 SUB_COMMAND, SUB_COMMAND_GROUP, STRING, INTEGER, BOOLEAN = 1, 2, 3, 4, 5
 USER, CHANNEL, ROLE, MENTIONABLE, NUMBER = 6, 7, 8, 9, 10
@@ -43,6 +50,12 @@ class InteractionState:
     name: str
     user: FakeUser
     channel: FakeChannel
+    # The command type (1 slash, 3 message menu) or, for components, the component type.
+    subtype: int = CHAT_INPUT
+    # For components: the message the component is on (@original after a type 6 or 7).
+    message_id: str | None = None
+    # What a user would see they did, for transcripts: "/brief topic:ai", "[Next]".
+    label: str = ""
     created_at: float = field(default_factory=time.monotonic)
     response_type: int | None = None
     original_message_id: str | None = None
@@ -93,11 +106,15 @@ class CommandRegistry:
         listing.append(command)
         return command
 
-    def find(self, name: str, guild_id: str | None) -> dict[str, Any] | None:
-        """The chat-input command a user would pick here: guild commands first, then global."""
+    def find(
+        self, name: str, guild_id: str | None, command_type: int = CHAT_INPUT
+    ) -> dict[str, Any] | None:
+        """The command of this type a user would pick here: guild commands first, then global."""
         scopes = ([self.listing(guild_id)] if guild_id else []) + [self.global_commands]
         for listing in scopes:
-            found = next((c for c in listing if c["name"] == name and c["type"] == 1), None)
+            found = next(
+                (c for c in listing if c["name"] == name and c["type"] == command_type), None
+            )
             if found:
                 return found
         return None
@@ -129,29 +146,64 @@ class CommandRegistry:
         return command
 
 
+# Slash command names: lowercase letters, digits, "-", "_" and "'" (Discord allows more scripts).
+_CHAT_INPUT_NAME = re.compile(r"[-_'\w]{1,32}")
+
+
+def command_errors(body: dict[str, Any]) -> dict[str, Any]:
+    """Rules Discord applies to a command body beyond the spec: slash names are lowercase
+    words; context-menu commands (user, message) have no description and no options."""
+    errors: dict[str, Any] = {}
+    name = body.get("name")
+    kind = body.get("type") or CHAT_INPUT
+    if kind == CHAT_INPUT:
+        if (
+            not isinstance(name, str)
+            or not _CHAT_INPUT_NAME.fullmatch(name)
+            or name != name.lower()
+        ):
+            errors["name"] = field_error(
+                "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"
+            )
+        if not 1 <= len(body.get("description") or "") <= 100:
+            errors["description"] = field_error(
+                "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."
+            )
+    elif kind in (USER_COMMAND, MESSAGE_COMMAND):
+        if body.get("description"):
+            errors["description"] = field_error(
+                "APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION",
+                "Context menu commands cannot have a description",
+            )
+        if body.get("options"):
+            errors["options"] = field_error(
+                "APPLICATION_COMMAND_CONTEXT_MENU_OPTIONS",
+                "Context menu commands cannot have options",
+            )
+    return errors
+
+
 def check_command_access(
     command: dict[str, Any], cast: Cast, user: FakeUser, channel: FakeChannel
 ) -> None:
     """Raise CommandNotAvailableError where Discord's client would not offer the command."""
-    name = command["name"]
+    name = f"/{command['name']}" if command["type"] == CHAT_INPUT else repr(command["name"])
     if channel.is_dm:
         allowed_in_dm = "guild_id" not in command and command.get("dm_permission", True)
         contexts = command.get("contexts")
         if not allowed_in_dm or (contexts is not None and CONTEXT_BOT_DM not in contexts):
-            raise CommandNotAvailableError(f"/{name} is not available in DMs")
+            raise CommandNotAvailableError(f"{name} is not available in DMs")
         return
     contexts = command.get("contexts")
     if contexts is not None and CONTEXT_GUILD not in contexts:
-        raise CommandNotAvailableError(f"/{name} is not available in guilds")
+        raise CommandNotAvailableError(f"{name} is not available in guilds")
     required = command.get("default_member_permissions")
     if required is not None:
         needed = int(required)
         has = cast.guild.permissions_of(user.id)
         # "0" means admins only; Discord treats ADMINISTRATOR (expanded to ALL) as passing.
         if (needed == 0 and has != perms.ALL) or (has & needed) != needed:
-            raise CommandNotAvailableError(
-                f"{user.username} lacks permissions {needed} for /{name}"
-            )
+            raise CommandNotAvailableError(f"{user.username} lacks permissions {needed} for {name}")
 
 
 @dataclass
@@ -244,9 +296,13 @@ def new_token() -> str:
 
 
 def interaction_payload(
-    cast: Cast, state: InteractionState, data: dict[str, Any]
+    cast: Cast,
+    state: InteractionState,
+    data: dict[str, Any],
+    message: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The INTERACTION_CREATE payload for a user invoking the bot in a guild channel or DM."""
+    """The INTERACTION_CREATE payload for a user invoking the bot in a guild channel or DM;
+    component interactions carry the whole `message` the component is on."""
     channel = state.channel
     payload: dict[str, Any] = {
         "id": state.id,
@@ -260,6 +316,8 @@ def interaction_payload(
         "entitlements": [],
         "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
     }
+    if message is not None:
+        payload["message"] = copy.deepcopy(message)
     if channel.is_dm:
         payload.update(_dm_fields(cast, state.user, channel))
     else:

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cast import Cast, FakeChannel, FakeUser
+from .components import component_errors
 from .ids import SnowflakeFactory, iso_timestamp
 from .replies import Reply, error, field_error
 
 DEFAULT = 0
 REPLY = 19
 CHAT_INPUT_COMMAND = 20
+CONTEXT_MENU_COMMAND = 23
 
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
@@ -49,6 +51,7 @@ def limit_problem(body: Any, *, require_content: bool) -> Reply | None:
         errors["embeds"] = field_error(
             "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000"
         )
+    errors.update(component_errors(body))
     if errors:
         return error(400, 50035, "Invalid Form Body", errors)
     keys = ("content", "embeds", "components", "sticker_ids", "poll", "attachments")
@@ -122,6 +125,9 @@ class MessageStore:
         reply_to: str | None,
     ) -> dict[str, Any]:
         """Store a message a user typed; mentions come from the content plus `extra_mentions`."""
+        if reply_to and self.get(channel.id, reply_to) is None:
+            # Discord's client can only reply to a message it shows in that channel.
+            raise ValueError(f"no message {reply_to} in channel {channel.id} to reply to")
         message = self.base(channel, author, content)
         users = self.mentioned(content) + [
             u for u in extra_mentions if u not in self.mentioned(content)
@@ -129,7 +135,7 @@ class MessageStore:
         message["mentions"] = [u.payload() for u in users]
         message["mention_everyone"] = "@everyone" in content or "@here" in content
         if reply_to:
-            self._attach_reply(message, channel, reply_to, ping=True)
+            self.attach_reply(message, channel, reply_to, ping=True)
         self.by_id[message["id"]] = message
         return message
 
@@ -144,7 +150,7 @@ class MessageStore:
             allowed = body.get("allowed_mentions")
             # A reply pings its target unless allowed_mentions is given without replied_user.
             ping = allowed is None or bool(allowed.get("replied_user", False))
-            self._attach_reply(message, channel, str(reference["message_id"]), ping=ping)
+            self.attach_reply(message, channel, str(reference["message_id"]), ping=ping)
         message.update(extra or {})
         self.by_id[message["id"]] = message
         return message
@@ -176,9 +182,10 @@ class MessageStore:
         if body.get("nonce") is not None:
             message["nonce"] = body["nonce"]
 
-    def _attach_reply(
+    def attach_reply(
         self, message: dict[str, Any], channel: FakeChannel, ref_id: str, ping: bool
     ) -> None:
+        """Make `message` a reply (type 19) to `ref_id`, with a copy of the referenced message."""
         referenced = self.get(channel.id, ref_id)
         message["type"] = REPLY
         message["message_reference"] = {"type": 0, "channel_id": channel.id, "message_id": ref_id}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .interactions import command_errors
 from .messages import limit_problem
 from .replies import Reply, error, field_error
 from .rest import Call, RestServer
@@ -105,6 +106,13 @@ class CoreRoutes:
                 "APPLICATION_COMMANDS_DUPLICATE_NAME", "Application command names must be unique"
             )
             return error(400, 50035, "Invalid Form Body", {"0": dup})
+        problems = {
+            str(i): found
+            for i, b in enumerate(bodies)
+            if (found := command_errors(b) if isinstance(b, dict) else {})
+        }
+        if problems:
+            return error(400, 50035, "Invalid Form Body", problems)
         return Reply(200, self.world.commands.overwrite(guild_id, bodies))
 
     async def upsert_command(self, call: Call) -> Reply:
@@ -112,7 +120,11 @@ class CoreRoutes:
         guild_id, problem = self._command_scope(call)
         if problem or not isinstance(call.body, dict) or not call.body.get("name"):
             return problem or error(400, 50035, "Invalid Form Body")
-        existed = self.world.commands.find(call.body["name"], guild_id) is not None
+        problems = command_errors(call.body)
+        if problems:
+            return error(400, 50035, "Invalid Form Body", problems)
+        kind = call.body.get("type") or 1
+        existed = self.world.commands.find(call.body["name"], guild_id, kind) is not None
         return Reply(200 if existed else 201, self.world.commands.upsert(guild_id, call.body))
 
     # -- guild, channels ---------------------------------------------------------------
@@ -157,6 +169,7 @@ class CoreRoutes:
             return problem
         message = self.world.messages.add_bot_message(channel, body)
         self.world.bot_message_ids.append(message["id"])
+        self.world.record(message, self.world.channel_trigger(message), "create")
         await self.world.publish("MESSAGE_CREATE", message)
         return Reply(200, message)
 
@@ -190,6 +203,10 @@ class CoreRoutes:
         if problem is not None:
             return problem
         self.world.messages.edit(message, body)
+        trigger = self.world.message_trigger.get(message["id"]) or self.world.channel_trigger(
+            message
+        )
+        self.world.record(message, trigger, "edit")
         await self.world.publish("MESSAGE_UPDATE", message)
         return Reply(200, message)
 
