@@ -8,6 +8,7 @@ Discord markup, huge lines).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,8 @@ from bot.discordbot.embeds import (
 from bot.engine import COMMANDS, Engine
 from bot.matching import MAX_QUERY_CHARS, NameMatcher
 from bot.render_text import render_text
-from bot.reply import Reply
+from bot.reply import Echo, Reply
+from bot.user_text import MAX_ECHO_CHARS
 from tests.discord_limits import assert_fits_discord
 
 CASES = settings(
@@ -88,20 +90,42 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 _PINGS = re.compile(r"@everyone|@here|<@[!&]?\d+>|<#\d+>")
 
 
-def rendered_texts(reply: Reply) -> list[str]:
-    texts = [render_text(reply)]
+def discord_texts(reply: Reply) -> list[str]:
+    """Everything the Discord front end shows of a reply, page by page (Discord Markdown)."""
+    texts = []
     for page in render_pages(reply):
         for embed in page.embeds:
             texts += [embed.title or "", embed.description or "", embed.footer.text or ""]
-            texts += [field.name for field in embed.fields] + [f.value for f in embed.fields]
+            texts += [embed.author.name or ""]
     return texts
 
 
 def assert_cannot_ping_or_break_out(reply: Reply) -> None:
-    for text in rendered_texts(reply):
+    for text in discord_texts(reply):
         assert text.count("`") % 2 == 0 or "```" in text, text  # every code span is closed
         assert not _PINGS.search(_CODE_SPAN.sub("", text)), text
         assert "\x00" not in text and "\u202e" not in text
+    console = render_text(reply)  # plain text: the user's words in quotation marks
+    assert "\x00" not in console and "\u202e" not in console
+    # The user's words reach the reply only as Echo segments, which every front end renders
+    # inert; the plain text around them (the engine's and the article's) never pings.
+    for point in (*reply.lead, *(p for s in reply.sections for p in s.points)):
+        for segment in point.text:
+            if isinstance(segment, Echo):
+                assert len(segment.text) <= MAX_ECHO_CHARS
+                assert all(unicodedata.category(c)[0] != "C" for c in segment.text)
+            elif isinstance(segment, str):
+                assert not _PINGS.search(segment), segment
+    assert not _PINGS.search(reply.title), reply.title
+
+
+def assert_refusals_name_nothing(engine: Engine, reply: Reply) -> None:
+    if reply.ok:
+        if reply.entry_id:
+            assert reply.entry_id in engine.source.current.knowledge.entries
+    else:
+        assert reply.entry_id == "", reply.title
+        assert reply.citations == () and reply.paragraphs == ()
 
 
 @CASES
@@ -114,6 +138,7 @@ def test_any_chat_line_gets_a_reply_that_fits_and_cannot_ping(engine: Engine, li
     assert reply.title
     assert_fits_discord(reply)
     assert_cannot_ping_or_break_out(reply)
+    assert_refusals_name_nothing(engine, reply)
 
 
 @CASES
@@ -124,6 +149,7 @@ def test_any_argument_to_any_command_is_answered_safely(
     reply = engine.run(command, argument)
     assert_fits_discord(reply)
     assert_cannot_ping_or_break_out(reply)
+    assert_refusals_name_nothing(engine, reply)
 
 
 @CASES

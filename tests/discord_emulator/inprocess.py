@@ -1,6 +1,6 @@
 """An in-process discord.py client pointed at the emulator, for the emulator's own tests.
 
-The bot itself runs as a subprocess (tests/botprocess.py); these helpers drive a plain
+The bot itself runs as a subprocess (tests/helpers.py); these helpers drive a plain
 `discord.Client` in the test's event loop, to check the emulator against what discord.py
 really sends and parses.
 """
