@@ -15,7 +15,7 @@ from bot.engine import COMMANDS, Engine
 from bot.reply import Citation, Echo, Reply, Section, Status, Suggestion, point
 from tests.discord_limits import assert_fits_discord
 
-ARTICLE = "Jensen Huang Shares His Vision"
+ARTICLE = "Jensen Huang Shares His Vision For NVIDIA, Also Deepening His Commitment"
 
 
 def descriptions(reply: Reply) -> str:
@@ -35,7 +35,10 @@ def test_an_answer_is_one_embed_citing_inline_with_a_footer_that_explains_the_ma
     embed = page.embed
     assert (embed.title, embed.author.name, embed.colour) == ("H20", "Product", ANSWER_COLOUR)
     assert embed.description == "The H20 is a chip.\u00a0¶4"
-    assert embed.footer.text == f"{ARTICLE} · ¶N = paragraph N of the article"
+    assert (
+        embed.footer.text
+        == "Jensen Huang Shares His Vision For NVIDIA… · ¶N = paragraph N of the article"
+    )
     assert "seeds/" not in str(embed.to_dict())  # no file path a Discord user cannot open
     assert "the H20" not in embed.description  # the excerpt is one step away, not repeated
 

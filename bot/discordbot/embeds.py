@@ -37,6 +37,7 @@ POINTS_PER_PAGE = 8
 WHOLE_PAGE_CHARS = 3500
 MAX_POINT_CHARS = 700  # one point is cut (with …) before it can fill a page alone
 NAMES_SEPARATOR = " · "
+FOOTER_TITLE_CHARS = 48  # the article's headline in a footer: one line on a phone
 
 ANSWER_COLOUR = discord.Colour(0x2B7A78)
 NOTICE_COLOUR = discord.Colour(0x8A8D91)
@@ -171,12 +172,19 @@ def _paginate(blocks: list[_Block], chars: int, points_per_page: int) -> list[st
 def _footer(reply: Reply, number: int, count: int) -> str:
     parts = []
     if reply.article_title and reply.article_title != reply.title:
-        parts.append(reply.article_title)
+        parts.append(_shortened(reply.article_title, FOOTER_TITLE_CHARS))
     if reply.paragraphs:
         parts.append(PARAGRAPH_MEANING)
     if count > 1:
         parts.append(f"Page {number} of {count}")
     return " · ".join(parts)
+
+
+def _shortened(text: str, limit: int) -> str:
+    """Text cut at a word boundary to at most `limit` characters, with … when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _code(text: str) -> str:
