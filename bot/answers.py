@@ -267,8 +267,9 @@ def all_figures(ask: Asking) -> Reply:
         ask,
         "Key figures",
         [excerpt for entry in figures for excerpt in entry.sources[:1]],
+        lead=(point(Suggestion("figure", "NAME"), " tells more about one."),),
         sections=(Section("", points),),
-        suggestions=(Suggestion("figure", "NAME"),),
+        related=tuple(link(entry) for entry in figures),
     )
 
 
@@ -312,7 +313,10 @@ def quote(ask: Asking) -> Reply:
     hits = index.statements.search(ask.argument, limit=every, every_word=True)
     if hits:
         statements = [index.statement(str(hit.key)) for hit in hits]
-        return _quotes(ask, f"“{clean(ask.argument)[:MAX_ECHO_CHARS]}”", statements)
+        # The user's words stay out of the title (titles are not theirs to format): the lead
+        # says what was looked for.
+        found = (point("Statements with the words ", echo(ask.argument), ":"),)
+        return _quotes(ask, "those words", statements, lead=found)
     suggestions = _suggest(ask, [s.key for s in match.ranked], command="quote")
     if suggestions:
         return _did_you_mean(ask, suggestions, "subject")
@@ -455,9 +459,9 @@ def listing(ask: Asking) -> Reply:
     return Reply(
         Status.ANSWERED,
         kind.info.plural.capitalize(),
-        sections=(Section("", names, names=kind is not Kind.FIGURE),),
+        (point(Suggestion(kind.info.command, "NAME"), " tells more about one."),),
+        (Section("", names, names=kind is not Kind.FIGURE),),
         related=tuple(link(e) for e in entries),
-        suggestions=(Suggestion(kind.info.command, "NAME"),),
     )
 
 
@@ -540,4 +544,29 @@ def _entry_sources(ask: Asking) -> Reply:
         sections=(Section("", excerpts),),
         suggestions=(link(entry),),
         entry_id=entry.id,
+    )
+
+
+def mentioned(ask: Asking) -> Reply:
+    """The entries a piece of text names: the one entry's answer, or a list to pick from."""
+    named = ask.index.knowledge.entries_named_in(ask.argument)
+    if len(named) == 1:
+        return _entry(ask, named[0])
+    if named:
+        points = tuple(point(e.name, link=link(e)) for e in named)
+        return Reply(
+            Status.ANSWERED,
+            "What this message mentions",
+            (point(f"It names {len(named)} things the article covers:"),),
+            (Section("", points, names=True),),
+            related=tuple(link(e) for e in named),
+        )
+    # No loose word search here: a message in a chat is mostly words that name nothing.
+    return notice(
+        Status.NOT_FOUND,
+        "Not in the article",
+        "This message names nothing the article covers. ",
+        Suggestion("list"),
+        " shows what it does.",
+        suggestions=(Suggestion("list"),),
     )

@@ -106,7 +106,12 @@ class Engine:
         argument = clean(argument)
         if command.required and not argument:
             return usage(command, self.prefix)
-        return command.answer(Asking(self.source.current, argument, self.prefix))
+        reply = command.answer(Asking(self.source.current, argument, self.prefix))
+        return replace(reply, asked=Suggestion(command.name, argument))
+
+    def about(self, text: str) -> Reply:
+        """What the knowledge says about the things a message names ("Brief me on this")."""
+        return answers.mentioned(Asking(self.source.current, clean(text), self.prefix))
 
     def complete(self, name: str, typed: str, limit: int = 25) -> list[str]:
         """Names a user may mean while typing an argument of a command, best first."""

@@ -207,6 +207,10 @@ class KnowledgeBase:
         for statement in self.statements:
             yield statement.excerpt
 
+    def entries_named_in(self, text: str) -> list[Entry]:
+        """Entries whose name or alias the text contains as whole words, in file order."""
+        return [entry for entry in self.entries.values() if _names_in(entry, text)]
+
     def statements_about(self, entry: Entry) -> list[Statement]:
         """Statements about an entry, by it, or naming it."""
         return [

@@ -24,7 +24,12 @@ class Status(Enum):
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A command the user may run next, such as `company` + `Huawei`."""
+    """A command the user may run next, such as `company` + `Huawei`.
+
+    In `Reply.suggestions` and `Reply.related` it is always a command that runs as it stands
+    (a front end may make it a button); a placeholder such as `figure NAME` only ever appears
+    inside text, as a hint of how to type a command.
+    """
 
     command: str
     argument: str = ""
@@ -151,6 +156,7 @@ class Reply:
     article_title: str = ""  # set when the reply cites exactly one article
     entry_id: str = ""  # the entry the reply is about, when it is about one
     whole: bool = False  # a digest read in one go (the briefing, help): never split into pages
+    asked: Suggestion | None = None  # the command that produced it, to page or source it again
 
     @property
     def ok(self) -> bool:
@@ -178,3 +184,20 @@ def notice(status: Status, title: str, *segments: Segment, **extra: object) -> R
     """A reply of one sentence: a refusal, a usage hint, an admin's acknowledgement."""
     lead = (point(*segments),) if segments else ()
     return Reply(status, title, lead, **extra)  # type: ignore[arg-type]
+
+
+def sources_reply(reply: Reply) -> Reply:
+    """The verbatim excerpts behind a reply, each with its ¶ mark: what "Sources" shows."""
+    excerpts = tuple(point(c.excerpt, paragraphs=(c.line,), quoted=True) for c in reply.citations)
+    if not excerpts:
+        return notice(
+            Status.NOT_FOUND, "No sources", "This answer quotes nothing from the article."
+        )
+    return Reply(
+        Status.ANSWERED,
+        f"Sources: {reply.title}",
+        sections=(Section("", excerpts),),
+        citations=reply.citations,
+        article_title=reply.article_title,
+        asked=reply.asked,
+    )
