@@ -184,6 +184,13 @@ def reference_of(request: RecordedRequest) -> str | None:
     return None if found is None else str(found)
 
 
+def edits_of(message_id: str) -> Callable[[RecordedRequest], bool]:
+    """Matches the bot's edit of one of its messages (a corrected command's answer)."""
+    return lambda request: (
+        request.method == "PATCH" and request.path.endswith(f"/messages/{message_id}")
+    )
+
+
 def replies_to(message_id: str) -> Callable[[RecordedRequest], bool]:
     """Matches the bot's answer to one prefix command (it replies to the command)."""
     return lambda request: reference_of(request) == message_id
@@ -226,16 +233,26 @@ class FakeContext:
         self.guild = guild
         self.interaction = interaction
         self.author = SimpleNamespace(id=42)
+        self.channel = SimpleNamespace(id=7)
         self.message = SimpleNamespace(
-            to_reference=lambda **_: None, content=f"!{self.invoked_with}"
+            id=1000,
+            channel=self.channel,
+            reference=None,
+            to_reference=lambda **_: None,
+            content=f"!{self.invoked_with}",
         )
         self.sent: list[dict[str, Any]] = []
 
     async def defer(self, **kwargs: Any) -> None:
         pass
 
-    async def send(self, **kwargs: Any) -> None:
+    async def send(self, **kwargs: Any) -> SimpleNamespace:
         self.sent.append(kwargs)
+        return SimpleNamespace(id=2000 + len(self.sent))
+
+    def embeds(self) -> list[Any]:
+        """Every embed sent, in order."""
+        return [e for message in self.sent for e in message.get("embeds", [message.get("embed")])]
 
     def titles(self) -> list[str]:
-        return [embed.title for message in self.sent for embed in message["embeds"]]
+        return [embed.title for embed in self.embeds()]

@@ -48,8 +48,7 @@ async def test_each_lookup_command_answers_entries_of_its_own_kind(
     for name in expected:
         ctx = FakeContext(discord_bot, command)
         await ctx.command.callback(ctx, argument=name)  # type: ignore[union-attr]
-        [message] = ctx.sent
-        [embed] = message["embeds"]
+        [embed] = ctx.embeds()
         assert embed.author.name == kind.info.heading, name
         assert "finds it directly" not in (embed.description or ""), name
 

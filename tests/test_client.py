@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
+import discord
 import pytest
 from discord.ext import commands
 
@@ -44,7 +46,8 @@ async def test_an_unknown_word_in_a_server_is_ignored_but_answered_in_a_dm(
 async def test_a_bad_argument_to_an_admin_command_shows_its_usage(discord_bot: Briefbot) -> None:
     ctx = FakeContext(discord_bot, "sync")
     await discord_bot.on_command_error(ctx, commands.BadArgument("nope"))  # type: ignore[arg-type]
-    assert ctx.titles() == ["Use it like this: !sync [global|here]"]
+    # Escaped so Discord shows the | rather than reading it as Markdown.
+    assert ctx.titles() == ["Use it like this: !sync [global\\|here]"]
 
 
 def over_the_limit(notify: bool) -> OnCooldown:
@@ -64,7 +67,8 @@ async def test_past_the_cooldown_a_channel_gets_one_notice_then_quiet(
 async def test_past_the_cooldown_every_slash_command_is_still_answered_privately(
     discord_bot: Briefbot,
 ) -> None:
-    ctx = FakeContext(discord_bot, "brief", interaction=object())
+    slash = SimpleNamespace(type=discord.InteractionType.application_command)
+    ctx = FakeContext(discord_bot, "brief", interaction=slash)
     await discord_bot.on_command_error(ctx, over_the_limit(False))  # type: ignore[arg-type]
     assert ctx.titles() == ["Slow down a little: you can ask again in 42 s."]
     assert ctx.sent[0]["ephemeral"] is True

@@ -385,7 +385,8 @@ def test_figure_without_a_name_lists_every_figure(
     text = render_text(reply)
     for figure in figures:
         assert f"- {figure.value}: {figure.name}\u00a0¶{figure.sources[0].line}" in text
-    assert suggested(engine, reply) == ["!figure NAME"]
+    assert lead_text(reply) == "!figure NAME tells more about one."
+    assert commands_shown(engine, reply) == ["!figure NAME"]
     assert len(reply.citations) == len(figures)
     assert_cited_from_the_article(shipped_index, reply)
 
@@ -477,7 +478,9 @@ def test_list_one_kind(
     for p, entry in zip(section.points, entries, strict=True):
         assert p.link is not None and p.link.command == command
         assert answers(engine, p.link) == entry.id
-    assert suggested(engine, reply) == [f"!{command} NAME"]
+    assert lead_text(reply) == f"!{command} NAME tells more about one."
+    assert commands_shown(engine, reply) == [f"!{command} NAME"]
+    assert [answers(engine, link) for link in reply.related] == [e.id for e in entries]
     text = render_text(reply)
     for entry in entries:
         assert (f"{entry.value}: {entry.name}" if entry.value else entry.name) in text
@@ -489,7 +492,7 @@ def test_list_quotes(engine: Engine, shipped_index: KnowledgeIndex, word: str) -
     statements = list(shipped_index.knowledge.statements)
     assert len(statements) == STATEMENT_COUNT
     assert reply.status is Status.ANSWERED
-    assert reply.title == "Jensen Huang on everything"
+    assert reply.title == "Every statement in the article"
     # asked for all of them: all of them, each exactly once, no "more" left out
     assert sum(len(s.points) for s in reply.sections) == STATEMENT_COUNT
     assert_statements_shown(reply, statements)
@@ -711,7 +714,8 @@ def test_quote_by_a_speaker_shows_every_statement(
 def test_quote_by_words(engine: Engine) -> None:
     reply = ask(engine, "!quote extremely naive")
     assert reply.status is Status.ANSWERED
-    assert reply.title == "Jensen Huang on “extremely naive”"
+    assert reply.title == "Jensen Huang on those words"
+    assert plain(reply.lead[0].text) == "Statements with the words extremely naive:"
     assert reply.entry_id == ""  # words, not an entry
     [told] = reply.sections
     assert told.title == REPORTED
@@ -1130,13 +1134,12 @@ def test_the_users_words_come_back_as_an_echo(engine: Engine, command: str) -> N
     assert "`@everyone **zzzq**`" in render_pages(reply)[0].embed.description
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `!quote WORDS` puts the user's words in the title as plain text, not an Echo",
-)
-def test_quote_by_words_keeps_the_users_markup_out_of_the_title(engine: Engine) -> None:
-    reply = ask(engine, "!quote extremely naive `")
+@pytest.mark.parametrize("typed", ["extremely naive `", "extremely naive *", "extremely naive @"])
+def test_quote_by_words_keeps_the_users_words_out_of_the_title(engine: Engine, typed: str) -> None:
+    reply = ask(engine, f"!quote {typed}")
     assert reply.ok
+    assert reply.title == "Jensen Huang on those words"
+    assert Echo(typed) in segments(reply)  # said back in the lead, inert
     _check_discord(render_pages(reply)[0].embed.title or "")
 
 

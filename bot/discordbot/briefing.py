@@ -16,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discordbot.client import Briefbot
+from bot.discordbot.components import every_page
 from bot.engine import COMMANDS, Command
 
 MAX_CHOICES = 25  # Discord's limit on autocomplete choices
@@ -83,13 +84,31 @@ def _callback(spec: Command) -> Callback:
     return optional
 
 
+async def brief_me_on_this(
+    interaction: discord.Interaction[Briefbot], message: discord.Message
+) -> None:
+    """The message context menu: privately, what the knowledge says about what it names."""
+    bot = interaction.client
+    reply = bot.engine.about(message.content)
+    [first, *_] = every_page(reply, interaction.user.id, bot.command_style(interaction))
+    parts: dict[str, Any] = {"embed": first.embed, "ephemeral": True}
+    if first.view is not None:
+        parts["view"] = first.view
+    await interaction.response.send_message(**parts)
+
+
+BRIEF_ME = "Brief me on this"
+
+
 async def setup(bot: Briefbot) -> None:
-    """Extension entry point: one hybrid command per engine command."""
+    """Extension entry point: one hybrid command per engine command, and the context menu."""
     for spec in COMMANDS:
         bot.add_command(hybrid_command(spec))
+    bot.tree.add_command(app_commands.ContextMenu(name=BRIEF_ME, callback=brief_me_on_this))
 
 
 async def teardown(bot: Briefbot) -> None:
     """Remove what `setup` added, so the extension can be reloaded."""
     for spec in COMMANDS:
         bot.remove_command(spec.name)
+    bot.tree.remove_command(BRIEF_ME, type=discord.AppCommandType.message)

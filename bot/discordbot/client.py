@@ -13,7 +13,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cooldown import UserCooldown
-from bot.discordbot.embeds import render_pages
+from bot.discordbot.components import (
+    DYNAMIC_ITEMS,
+    Shown,
+    every_page,
+    refuse_click,
+    will_be_answered,
+)
+from bot.discordbot.embeds import CommandStyle
+from bot.discordbot.sent import SentAnswers
 from bot.engine import Engine
 from bot.reply import Reply, Status, notice
 from bot.settings import Settings
@@ -68,11 +76,14 @@ class Briefbot(commands.AutoShardedBot):
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
         self.check_once(self._within_cooldown)
         self._background: set[asyncio.Task[Any]] = set()
+        self.sent = SentAnswers()
+        self.command_ids: dict[str, int] = {}  # slash command name -> id, once known
 
     async def setup_hook(self) -> None:
         """Load the cogs and listen for SIGHUP; slash commands are synced only by `sync`."""
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         loop = asyncio.get_running_loop()
         try:
             loop.add_signal_handler(
@@ -91,25 +102,100 @@ class Briefbot(commands.AutoShardedBot):
         """Reload in a worker thread so the bot keeps answering from the old knowledge meanwhile."""
         return await asyncio.to_thread(self.store.reload, actor)
 
+    def command_style(
+        self, source: commands.Context[Any] | discord.Interaction[Any]
+    ) -> CommandStyle:
+        """How replies write commands: as typed with the prefix, or in a slash command's reply
+        as `/command` (clickable once the commands' ids are known)."""
+        interaction = source if isinstance(source, discord.Interaction) else source.interaction
+        if (
+            interaction is not None
+            and interaction.type is discord.InteractionType.application_command
+        ):
+            return CommandStyle("/", self.command_ids)
+        return CommandStyle(self.settings.prefix)
+
     async def send_reply(
         self, ctx: commands.Context[Any], reply: Reply, private: bool = False
     ) -> None:
-        """Send a reply as embeds. On a slash command, refusals (and `private` replies) are
-        seen only by the user who asked."""
-        ephemeral = (private or not reply.ok) and ctx.interaction is not None
-        # A prefix command's answer replies to it (without pinging), so readers see which
-        # question it answers; a deleted question does not stop the answer.
-        reference = None
-        if ctx.interaction is None:
-            reference = ctx.message.to_reference(fail_if_not_exists=False)
-        for page in render_pages(reply, self.settings.prefix):
-            await ctx.send(embeds=list(page.embeds), ephemeral=ephemeral, reference=reference)
+        """Send a reply: one page with its buttons, or edit the answer to a corrected command.
+
+        On a slash command, refusals (and `private` replies) are seen only by the user who
+        asked. A prefix command's answer replies to it, or, when the command was itself a
+        Discord reply to someone's message, to that message, so the person who asked sees it in
+        place; no reply pings anyone, and a deleted message does not stop the answer.
+        """
+        messages = every_page(reply, ctx.author.id, self.command_style(ctx))
+        if ctx.interaction is not None:
+            ephemeral = private or not reply.ok
+            for shown in messages:
+                await ctx.send(ephemeral=ephemeral, **_parts(shown))
+            return
+        earlier = self.sent.answer_to(ctx.message.id)
+        if earlier is not None and len(messages) == 1:
+            edited = await self._edit_answer(ctx.channel, earlier, messages[0])
+            if edited:
+                return
+        reference = _reference_for(ctx.message)
+        for shown in messages:
+            answer = await ctx.send(reference=reference, **_parts(shown))
+            if reference is not None:
+                self.sent.remember(ctx.message.id, answer.id)
             reference = None
 
-    async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
-        """A corrected command is answered like a new one (checks and cooldowns apply again)."""
-        if before.content != after.content:
-            await self.process_commands(after)
+    async def _edit_answer(self, channel: Any, answer_id: int, shown: Shown) -> bool:
+        try:
+            await channel.get_partial_message(answer_id).edit(**_parts(shown, editing=True))
+        except discord.NotFound:  # someone deleted the answer: answer anew
+            return False
+        return True
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """A corrected command is answered again (checks and cooldowns apply again), editing its
+        earlier answer; a command edited into plain talk loses its answer."""
+        before = payload.cached_message
+        after = payload.message
+        if after.author.bot or (before is not None and before.content == after.content):
+            return
+        if "content" not in payload.data:  # an embed appeared, a pin changed: not an edit
+            return
+        if self.sent.answer_to(after.id) is not None and not await self._is_command(after):
+            await self._delete_answer(after.channel, after.id)
+            return
+        await self.process_commands(after)
+
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        """A deleted command takes its answer with it."""
+        channel = self.get_partial_messageable(payload.channel_id)
+        await self._delete_answer(channel, payload.message_id)
+
+    async def _is_command(self, message: discord.Message) -> bool:
+        ctx = await self.get_context(message)
+        return ctx.command is not None or self.engine.handle(message.content) is not None
+
+    async def _delete_answer(self, channel: Any, command_id: int) -> None:
+        answer_id = self.sent.forget(command_id)
+        if answer_id is None:
+            return
+        try:
+            await channel.get_partial_message(answer_id).delete()
+        except (discord.NotFound, discord.Forbidden):
+            log.info("the answer to message %s was already gone", command_id)
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """A click on something no button of ours made gets a private sentence, not the
+        "interaction failed" Discord shows when nobody answers."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        if not will_be_answered(interaction):
+            await refuse_click(interaction, "That button is not one of mine, or it is out of date.")
+
+    async def on_ready(self) -> None:
+        """Learn the slash commands' ids, so replies can mention them as clickable commands."""
+        try:
+            self.command_ids = {c.name: c.id for c in await self.tree.fetch_commands()}
+        except discord.HTTPException as error:
+            log.warning("could not fetch the slash commands' ids: %s", error)
 
     async def _within_cooldown(self, ctx: commands.Context[Any]) -> bool:
         verdict = self.cooldown.hit(ctx.author.id)
@@ -179,3 +265,30 @@ class Briefbot(commands.AutoShardedBot):
 
     async def _notice(self, ctx: commands.Context[Any], sentence: str) -> None:
         await self.send_reply(ctx, notice(Status.USAGE, sentence))
+
+
+def _parts(shown: Shown, editing: bool = False) -> dict[str, Any]:
+    """The keyword arguments that send or edit one message of an answer (an edit without
+    buttons removes the old ones)."""
+    parts: dict[str, Any] = {"embed": shown.embed}
+    if shown.view is not None or editing:
+        parts["view"] = shown.view
+    return parts
+
+
+def _reference_for(message: discord.Message) -> discord.MessageReference:
+    """What an answer replies to: the message the command itself replied to, or the command."""
+    target = message.reference
+    if (
+        target is not None
+        and target.message_id is not None
+        and target.channel_id == message.channel.id
+        and target.type is discord.MessageReferenceType.default
+    ):
+        return discord.MessageReference(
+            message_id=target.message_id,
+            channel_id=target.channel_id,
+            guild_id=target.guild_id,
+            fail_if_not_exists=False,
+        )
+    return message.to_reference(fail_if_not_exists=False)

@@ -7,7 +7,8 @@ several pages; the Discord layer decides how a reader moves between them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import discord
 
@@ -44,6 +45,26 @@ NOTICE_COLOUR = discord.Colour(0x8A8D91)
 
 
 @dataclass(frozen=True)
+class CommandStyle:
+    """How a reply writes the commands it names: typed with the prefix (`!quote Huawei`), or,
+    in a slash command's reply once their ids are known, as clickable mentions."""
+
+    prefix: str = "!"
+    mentions: Mapping[str, int] = field(default_factory=dict)
+
+    def write(self, suggestion: Suggestion) -> str:
+        """One command, as Markdown."""
+        command_id = self.mentions.get(suggestion.command)
+        if command_id is None:
+            return _code(suggestion.typed(self.prefix))
+        mention = f"</{suggestion.command}:{command_id}>"
+        return f"{mention} {_code(suggestion.argument)}" if suggestion.argument else mention
+
+
+TYPED = CommandStyle()
+
+
+@dataclass(frozen=True)
 class Page:
     """One message of a reply: its embed, and where it stands among the reply's pages."""
 
@@ -57,18 +78,19 @@ class Page:
         return (self.embed,)
 
 
-def render_pages(reply: Reply, prefix: str = "!", next_steps: bool = True) -> list[Page]:
+def render_pages(reply: Reply, style: CommandStyle = TYPED, next_steps: bool = True) -> list[Page]:
     """The reply as one or more pages. `next_steps=False` leaves out the related entries and
     suggested commands, for a front end that offers them as buttons instead."""
     budget = (WHOLE_PAGE_CHARS, 1000) if reply.whole else (PAGE_CHARS, POINTS_PER_PAGE)
-    texts = _paginate(_blocks(reply, prefix), *budget)
+    texts = _paginate(_blocks(reply, style), *budget)
     if next_steps:
         # The next steps close the last page whatever its length: they are the way on.
-        texts[-1] = "\n\n".join(filter(None, (texts[-1], *_next_steps(reply, prefix))))
+        texts[-1] = "\n\n".join(filter(None, (texts[-1], *_next_steps(reply, style))))
     pages = []
     for number, text in enumerate(texts, 1):
         embed = discord.Embed(
-            title=_cut(reply.title, TITLE_LIMIT),
+            # Titles render Markdown too, and some carry the user's words.
+            title=_cut(discord.utils.escape_markdown(reply.title), TITLE_LIMIT),
             description=text or None,
             colour=ANSWER_COLOUR if reply.ok else NOTICE_COLOUR,
         )
@@ -81,7 +103,7 @@ def render_pages(reply: Reply, prefix: str = "!", next_steps: bool = True) -> li
     return pages
 
 
-def render_inline(text: Text, prefix: str = "!") -> str:
+def render_inline(text: Text, style: CommandStyle = TYPED) -> str:
     """Segments as Discord Markdown: article text escaped, the user's words and commands in
     code spans (so nothing they typed renders as markup or pings anyone)."""
     out = []
@@ -89,15 +111,15 @@ def render_inline(text: Text, prefix: str = "!") -> str:
         if isinstance(segment, Echo):
             out.append(_code(segment.text))
         elif isinstance(segment, Suggestion):
-            out.append(_code(segment.typed(prefix)))
+            out.append(style.write(segment))
         else:
             out.append(discord.utils.escape_markdown(segment))
     return "".join(out)
 
 
-def render_point(point: Point, prefix: str = "!") -> str:
+def render_point(point: Point, style: CommandStyle = TYPED) -> str:
     """One fact: strong label, its words (in quotation marks when the article's), ¶ marks."""
-    text = _cut(render_inline(point.text, prefix), MAX_POINT_CHARS)
+    text = _cut(render_inline(point.text, style), MAX_POINT_CHARS)
     if point.quoted:
         text = f"“{text}”"
     if point.label:
@@ -113,16 +135,16 @@ class _Block:
     lines: list[str]
 
 
-def _blocks(reply: Reply, prefix: str) -> list[_Block]:
-    lead = " ".join(render_point(p, prefix) for p in reply.lead)
+def _blocks(reply: Reply, style: CommandStyle) -> list[_Block]:
+    lead = " ".join(render_point(p, style) for p in reply.lead)
     blocks = [_Block("", [lead])] if lead else []
     for section in reply.sections:
-        blocks.append(_section(section, prefix))
+        blocks.append(_section(section, style))
     return blocks
 
 
-def _section(section: Section, prefix: str) -> _Block:
-    rendered = [render_point(p, prefix) for p in section.points]
+def _section(section: Section, style: CommandStyle) -> _Block:
+    rendered = [render_point(p, style) for p in section.points]
     heading = f"**{discord.utils.escape_markdown(section.title)}**" if section.title else ""
     if section.names:
         lead = f"{heading} " if heading else ""
@@ -132,7 +154,7 @@ def _section(section: Section, prefix: str) -> _Block:
     return _Block(heading, [f"- {text}" for text in rendered])
 
 
-def _next_steps(reply: Reply, prefix: str) -> list[str]:
+def _next_steps(reply: Reply, style: CommandStyle) -> list[str]:
     lines = []
     if reply.related_not_shown:
         names = NAMES_SEPARATOR.join(
@@ -140,9 +162,7 @@ def _next_steps(reply: Reply, prefix: str) -> list[str]:
         )
         lines.append(f"**Related:** {names}")
     if reply.suggestions and reply.ok:
-        lines.append(
-            "**Next:** " + NAMES_SEPARATOR.join(_code(s.typed(prefix)) for s in reply.suggestions)
-        )
+        lines.append("**Next:** " + NAMES_SEPARATOR.join(style.write(s) for s in reply.suggestions))
     return ["\n".join(lines)] if lines else []
 
 
