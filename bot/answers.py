@@ -229,8 +229,7 @@ def lookup(kind: Kind) -> Answer:
     def answer(ask: Asking) -> Reply:
         if kind is Kind.FIGURE and not ask.argument:
             return all_figures(ask)
-        in_kind = ask.index.names.match(ask.argument, ask.index.keys_of(kind))
-        anywhere = ask.index.names.match(ask.argument)
+        in_kind, anywhere = ask.index.names.match_within(ask.argument, ask.index.keys_of(kind))
         # A name given exactly beats a partial one: `!product deepseek` is the company.
         if in_kind.winner and (in_kind.exact or not anywhere.exact):
             return _entry(ask, ask.index.entry(in_kind.winner))

@@ -6,6 +6,7 @@ Built once per load, off to the side, so a reload swaps in a complete index or n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.knowledge import Entry, Kind, KnowledgeBase, Statement
 from bot.matching import NameMatcher, normalise_name
@@ -51,6 +52,7 @@ class KnowledgeIndex:
             text.common_words(COMMON_SHARE),
         )
         statements = SearchIndex(Document(s.id, "", s.text) for s in knowledge.statements)
+        knowledge.prepare()
         return cls(knowledge, names, text, statements)
 
     def entry(self, entry_id: str) -> Entry:
@@ -59,11 +61,19 @@ class KnowledgeIndex:
 
     def keys_of(self, kind: Kind) -> list[str]:
         """Ids of every entry of a kind."""
-        return [entry.id for entry in self.knowledge.of_kind(kind)]
+        return list(self._keys_by_kind.get(kind, ()))
 
     def statement(self, statement_id: str) -> Statement:
         """The statement with this id."""
-        return next(s for s in self.knowledge.statements if s.id == statement_id)
+        return self._statements_by_id[statement_id]
+
+    @cached_property
+    def _keys_by_kind(self) -> dict[Kind, tuple[str, ...]]:
+        return {kind: tuple(e.id for e in self.knowledge.of_kind(kind)) for kind in Kind}
+
+    @cached_property
+    def _statements_by_id(self) -> dict[str, Statement]:
+        return {statement.id: statement for statement in self.knowledge.statements}
 
 
 def _words_about(entry: Entry) -> set[str]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 
 from bot.article import ArticleText, Location
@@ -191,11 +192,11 @@ class KnowledgeBase:
 
     def article(self, article_id: str) -> Article:
         """The article with this id."""
-        return next(article for article in self.articles if article.id == article_id)
+        return self._articles_by_id[article_id]
 
     def of_kind(self, kind: Kind) -> list[Entry]:
         """Entries of one kind, in file order."""
-        return [entry for entry in self.entries.values() if entry.kind is kind]
+        return list(self._by_kind.get(kind, ()))
 
     def excerpts(self) -> Iterator[Excerpt]:
         """Every excerpt the knowledge base cites, from every article."""
@@ -209,32 +210,71 @@ class KnowledgeBase:
 
     def entries_named_in(self, text: str) -> list[Entry]:
         """Entries whose name or alias the text contains as whole words, in file order."""
-        return [entry for entry in self.entries.values() if _names_in(entry, text)]
+        names, longest = self._names
+        found = set(_named_in(text, names, longest))
+        return [entry for entry in self.entries.values() if entry.id in found]
 
     def statements_about(self, entry: Entry) -> list[Statement]:
         """Statements about an entry, by it, or naming it."""
-        return [
-            statement
-            for statement in self.statements
-            if entry.id in statement.about
-            or statement.speaker == entry.id
-            or _names_in(entry, statement.text)
-        ]
+        return list(self._statements_by_entry.get(entry.id, ()))
+
+    def prepare(self) -> None:
+        """Build the look-up tables now (a load or reload pays for them, not the first user).
+
+        Each is otherwise built on first use; with them, an answer looks up instead of
+        scanning the whole knowledge.
+        """
+        for table in ("_articles_by_id", "_by_kind", "_names", "_statements_by_entry"):
+            getattr(self, table)
+
+    @cached_property
+    def _articles_by_id(self) -> dict[str, Article]:
+        return {article.id: article for article in self.articles}
+
+    @cached_property
+    def _by_kind(self) -> dict[Kind, tuple[Entry, ...]]:
+        found: dict[Kind, list[Entry]] = {}
+        for entry in self.entries.values():
+            found.setdefault(entry.kind, []).append(entry)
+        return {kind: tuple(entries) for kind, entries in found.items()}
+
+    @cached_property
+    def _names(self) -> tuple[dict[str, list[str]], int]:
+        """A casefolded name (three letters or more) -> the entries it names; the longest."""
+        names: dict[str, list[str]] = {}
+        for entry in self.entries.values():
+            for name in entry.names:
+                needle = name.casefold()
+                if len(needle) >= 3 and entry.id not in names.get(needle, ()):
+                    names.setdefault(needle, []).append(entry.id)
+        return names, max(map(len, names), default=0)
+
+    @cached_property
+    def _statements_by_entry(self) -> dict[str, tuple[Statement, ...]]:
+        """Per entry id, the statements about it, by it or naming it, in statement order."""
+        names, longest = self._names
+        found: dict[str, list[Statement]] = {}
+        for statement in self.statements:
+            ids = dict.fromkeys((*statement.about, statement.speaker))
+            ids.update(dict.fromkeys(_named_in(statement.text, names, longest)))
+            for entry_id in ids:
+                if entry_id in self.entries:
+                    found.setdefault(entry_id, []).append(statement)
+        return {entry_id: tuple(statements) for entry_id, statements in found.items()}
 
 
-def _names_in(entry: Entry, text: str) -> bool:
-    """Whether the text names the entry as a whole word (long names only, to avoid noise)."""
+def _named_in(text: str, names: Mapping[str, list[str]], longest: int) -> Iterator[str]:
+    """Ids of the entries a text names as a whole word .
+
+    A name stands as a whole word when the characters either side of it are not letters or
+    digits; so every stretch from such a start to such an end is looked up, up to the longest
+    name: a few hundred look-ups per statement, whatever the number of entries.
+    """
     lowered = text.casefold()
-    for name in entry.names:
-        needle = name.casefold()
-        if len(needle) < 3:
-            continue
-        start = lowered.find(needle)
-        while start >= 0:
-            before = lowered[start - 1] if start else " "
-            end = start + len(needle)
-            after = lowered[end] if end < len(lowered) else " "
-            if not before.isalnum() and not after.isalnum():
-                return True
-            start = lowered.find(needle, start + 1)
-    return False
+    size = len(lowered)
+    starts = [i for i in range(size) if i == 0 or not lowered[i - 1].isalnum()]
+    ends = {i for i in range(1, size + 1) if i == size or not lowered[i].isalnum()}
+    for start in starts:
+        for end in range(start + 1, min(size, start + longest) + 1):
+            if end in ends:
+                yield from names.get(lowered[start:end], ())

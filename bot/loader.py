@@ -6,6 +6,7 @@ fixes a broken edit in one pass. Nothing half-valid is ever returned.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +26,12 @@ from bot.yaml_source import Path_, YamlDocument, YamlFileError, parse_yaml
 
 MAX_FILE_BYTES = 1_000_000  # a real knowledge file is tens of kilobytes
 MAX_ARTICLE_BYTES = 1_000_000
-MAX_FILES = 100
+# Every file is one article, and a bot may brief on thousands. The caps that protect the
+# process are on what a load costs, bytes and entries, not on how it is split into files;
+# the file count only bounds the directory listing.
+MAX_FILES = 20_000
+MAX_TOTAL_BYTES = 500_000_000  # all knowledge files together, checked before any is read
+MAX_ENTRIES = 250_000  # about 1 GB of memory once indexed
 KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
 QUOTE_MARKS = "\"'“”‘’"
 
@@ -63,6 +69,15 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     for path in files:
         builder.add_file(path)
     builder.check_references()
+    if len(builder.entries) > MAX_ENTRIES:
+        errors.append(
+            KnowledgeError(
+                str(directory),
+                None,
+                "",
+                f"holds {len(builder.entries):,} entries; the limit is {MAX_ENTRIES:,}",
+            )
+        )
     if errors:
         raise KnowledgeLoadError(errors)
     return KnowledgeBase(
@@ -106,7 +121,26 @@ def _knowledge_files(directory: Path, errors: list[KnowledgeError]) -> list[Path
             )
         )
         return []
+    total = _total_bytes(files)
+    if total > MAX_TOTAL_BYTES:
+        errors.append(
+            KnowledgeError(
+                shown,
+                None,
+                "",
+                f"holds {total:,} bytes of knowledge files; the limit is {MAX_TOTAL_BYTES:,}",
+            )
+        )
+        return []
     return files
+
+
+def _total_bytes(files: list[Path]) -> int:
+    total = 0
+    for path in files:
+        with contextlib.suppress(OSError):  # reading it reports the problem, with its name
+            total += path.stat().st_size
+    return total
 
 
 def read_text_capped(path: Path, limit: int) -> str:
@@ -140,6 +174,8 @@ class _Builder:
         self.places: dict[str, tuple[str, YamlDocument, Path_]] = {}
         self.references: list[tuple[str, YamlDocument, Path_, str, set[Kind] | None]] = []
         self.aliases: dict[tuple[Kind, str], str] = {}
+        self.article_ids: set[str] = set()
+        self.article_bytes = 0
 
     def error(self, file: str, doc: YamlDocument | None, path: Path_, message: str) -> None:
         line = doc.line_of(path) if doc else None
@@ -162,6 +198,7 @@ class _Builder:
         if article is None:
             return
         self.articles.append(article)
+        self.article_ids.add(article.id)
         for index, raw in enumerate(doc.data["entries"]):
             self._entry(article, shown, doc, ("entries", index), raw)
         for index, raw in enumerate(doc.data["statements"]):
@@ -169,7 +206,7 @@ class _Builder:
 
     def _article(self, path: Path, shown: str, doc: YamlDocument) -> Article | None:
         raw = doc.data["article"]
-        if any(article.id == raw["id"] for article in self.articles):
+        if raw["id"] in self.article_ids:
             self.error(
                 shown,
                 doc,
@@ -228,6 +265,11 @@ class _Builder:
                 ("article", "source"),
                 f"the article file {_shown(source_path)} {error.message}",
             )
+            return None
+        self.article_bytes += len(body)
+        if self.article_bytes > MAX_TOTAL_BYTES:
+            message = f"the articles add up to more than {MAX_TOTAL_BYTES:,} bytes"
+            self.error(shown, doc, ("article", "source"), message)
             return None
         try:
             text = parse_article(body, raw["body_ends_before"], tuple(raw.get("debris", ())))

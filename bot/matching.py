@@ -8,12 +8,14 @@ neither the name nor the article knows ("H100", "Web Services", "wife").
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from rapidfuzz.utils import default_process
 
@@ -87,7 +89,13 @@ class Match:
 
 
 class NameMatcher:
-    """Matches queries against keys that each have several names."""
+    """Matches queries against keys that each have several names.
+
+    Everything a query needs is built once, here: each name's normalised forms and words, a
+    dictionary of exact forms, the words of every name with the names that use them, and the
+    strings the fuzzy scorers compare. A query then scores only the few keys that could reach
+    SUGGEST (see `candidates`) with the precise scorer, never every name.
+    """
 
     def __init__(
         self,
@@ -98,7 +106,7 @@ class NameMatcher:
         """`context`: per key, the words that may accompany its name ("huawei technologies");
         `common_words`: words too frequent to pick a name on their own ("china")."""
         self._names = [
-            (key, name, normalise_name(name))
+            _Name(key, name, normalise_name(name))
             for key, key_names in names.items()
             for name in key_names
         ]
@@ -106,21 +114,43 @@ class NameMatcher:
         self._context = {key: frozenset(words) | always for key, words in (context or {}).items()}
         self._always = always
         self._common = frozenset(common_words)
+        self._order = {key: position for position, key in enumerate(names)}
+        self._of_key: dict[str, list[_Name]] = {}
+        for name in self._names:
+            self._of_key.setdefault(name.key, []).append(name)
+        self._index = _NameIndex(self._names)
 
     def rank(self, query: str, keys: Iterable[str] | None = None) -> list[Scored]:
-        """Every key's best score for the query, best first (ties keep declaration order)."""
-        wanted = set(keys) if keys is not None else None
+        """Every key's best score for the query, best first (ties keep declaration order).
+
+        This scores every name of every key asked for; `match` first narrows `keys` to the
+        candidates that can reach SUGGEST, so it scores a handful.
+        """
         normalised = normalise_name(query[:MAX_QUERY_CHARS])
-        best: dict[str, Scored] = {}
         if not normalised:
             return []
-        for key, name, name_normalised in self._names:
-            if wanted is not None and key not in wanted:
-                continue
-            score = self._score(normalised, name_normalised, self._context.get(key, self._always))
-            if key not in best or score > best[key].score:
-                best[key] = Scored(key, score, name)
+        if keys is None:
+            names: Iterable[_Name] = self._names
+        else:
+            wanted = sorted(
+                {key for key in keys if key in self._of_key}, key=self._order.__getitem__
+            )
+            names = (name for key in wanted for name in self._of_key[key])
+        query_words = content_words(normalised)
+        best: dict[str, Scored] = {}
+        for name in names:
+            context = self._context.get(name.key, self._always)
+            score = self._score(normalised, query_words, name, context)
+            if name.key not in best or score > best[name.key].score:
+                best[name.key] = Scored(name.key, score, name.name)
         return sorted(best.values(), key=lambda scored: -scored.score)
+
+    def candidates(self, query: str) -> set[str]:
+        """The keys that may score SUGGEST or more for the query: a superset, found by index."""
+        normalised = normalise_name(query[:MAX_QUERY_CHARS])
+        if not normalised:
+            return set()
+        return {self._names[position].key for position in self._index.candidates(normalised)}
 
     def starting_with(self, typed: str, keys: Iterable[str] | None = None) -> list[str]:
         """Keys with a name that starts with what was typed, then with a word that does."""
@@ -129,31 +159,50 @@ class NameMatcher:
         if not prefix:
             return []
         whole, word = [], []
-        for key, _, name in self._names:
+        for name in self._names:
+            key, normalised = name.key, name.normalised
             if wanted is not None and key not in wanted:
                 continue
-            if name.startswith(prefix) or name.replace(" ", "").startswith(prefix.replace(" ", "")):
+            if normalised.startswith(prefix) or name.nospace.startswith(prefix.replace(" ", "")):
                 whole.append(key)
-            elif f" {prefix}" in f" {name}":
+            elif f" {prefix}" in f" {normalised}":
                 word.append(key)
         return list(dict.fromkeys(whole + word))
 
     def match(self, query: str, keys: Iterable[str] | None = None) -> Match:
         """Decide whether the query names one key outright."""
-        ranked = [scored for scored in self.rank(query, keys) if scored.score >= SUGGEST]
-        return Match(_winner(ranked), tuple(ranked))
+        return self.match_within(query, keys)[0]
 
-    def _score(self, query: str, name: str, context: frozenset[str]) -> float:
-        if query == name or query.replace(" ", "") == name.replace(" ", ""):
+    def match_within(self, query: str, keys: Iterable[str] | None) -> tuple[Match, Match]:
+        """Match among `keys` and among all keys, from one ranking: (within, anywhere).
+
+        A key's score does not depend on the other keys, so the ranking among `keys` is the
+        ranking of all keys with the others left out.
+        """
+        found = self.candidates(query)
+        anywhere = [scored for scored in self.rank(query, found) if scored.score >= SUGGEST]
+        if keys is None:
+            within = anywhere
+        else:
+            wanted = set(keys)
+            within = [scored for scored in anywhere if scored.key in wanted]
+        return Match(_winner(within), tuple(within)), Match(_winner(anywhere), tuple(anywhere))
+
+    def _score(
+        self, query: str, query_words: list[str], name: _Name, context: frozenset[str]
+    ) -> float:
+        if query == name.normalised or query.replace(" ", "") == name.nospace:
             return EXACT
-        query_words, name_words = content_words(query), content_words(name)
+        name_words = name.words
         score = max(
-            _look_alike(query, name),
+            _look_alike(query, name.normalised),
             _run_together(query_words, name_words),
             _reordered(query_words, name_words),
             self._word_fit(query_words, name_words),
         )
-        if _unexplained(query_words, name_words, context) or _numbers_differ(query, name):
+        if _unexplained(query_words, name_words, context) or _numbers_differ(
+            query, name.normalised
+        ):
             score = min(score, UNSURE_CAP)
         return score
 
@@ -177,6 +226,140 @@ class NameMatcher:
             w.isdigit() for w in query_words
         )
         return PARTIAL if distinctive else 0.0
+
+
+@dataclass(frozen=True)
+class _Name:
+    """One name of one key, with the forms every scorer compares, computed once."""
+
+    key: str
+    name: str
+    normalised: str
+    nospace: str = field(init=False)
+    words: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "nospace", self.normalised.replace(" ", ""))
+        object.__setattr__(self, "words", content_words(self.normalised))
+
+
+# The fuzzy scorers are asked for a little less than SUGGEST, so that a float rounded the other
+# way in rapidfuzz's batch code can never drop a name the precise scorer would keep.
+_CUTOFF = SUGGEST - 0.5
+_MAX_TYPO_EDITS = 2  # word_similarity allows at most two edits
+
+
+class _NameIndex:
+    """Finds, for a normalised query, every name that could score SUGGEST or more.
+
+    A name's score is the best of five scorers (see NameMatcher._score); the caps on unknown
+    words and numbers only lower it. So a name is a candidate when one scorer can reach SUGGEST:
+    - exact: the query is the name, or the name without spaces (a dictionary look-up);
+    - look-alike, run-together, reordered: rapidfuzz's batch `ratio` with a cutoff, over
+      strings prepared here (names without spaces; joined words; sorted words);
+    - word fit: every query word is like a word of the name, or every word of the name is like
+      a query word. Words "like" a query word are found in the vocabulary of name words by
+      exact look-up, by prefix (a sorted list) and by edit distance (rapidfuzz's batch OSA
+      over words of nearby lengths), then confirmed with word_similarity itself.
+    """
+
+    def __init__(self, names: list[_Name]) -> None:
+        self._exact: dict[str, list[int]] = {}
+        self._nospace: list[str] = []
+        self._joined: list[str] = []  # names of several words, words run together
+        self._joined_at: list[int] = []
+        self._sorted: dict[int, tuple[list[str], list[int]]] = {}  # by number of words
+        self._uses: dict[str, list[int]] = {}  # a name word -> the names using it
+        self._distinct: list[int] = []  # how many different words each name has
+        for position, name in enumerate(names):
+            words = name.words
+            for form in (name.normalised, name.nospace):
+                at = self._exact.setdefault(form, [])
+                if not at or at[-1] != position:
+                    at.append(position)
+            self._nospace.append(name.nospace)
+            if len(words) >= 2:
+                self._joined.append("".join(words))
+                self._joined_at.append(position)
+                strings, at = self._sorted.setdefault(len(words), ([], []))
+                strings.append(" ".join(sorted(words)))
+                at.append(position)
+            distinct = set(words)
+            self._distinct.append(len(distinct))
+            for word in distinct:
+                self._uses.setdefault(word, []).append(position)
+        # Words word_similarity may match other than exactly: longer than three letters, no digit.
+        plain = sorted(word for word in self._uses if len(word) > 3 and not _has_digit(word))
+        self._plain = plain
+        self._by_length: dict[int, list[str]] = {}
+        for word in plain:
+            self._by_length.setdefault(len(word), []).append(word)
+
+    def candidates(self, query: str) -> set[int]:
+        """Positions of the names that may score SUGGEST or more for a normalised query."""
+        found: set[int] = set()
+        nospace = query.replace(" ", "")
+        for form in (query, nospace):
+            found.update(self._exact.get(form, ()))
+        found.update(_above(nospace, self._nospace, range(len(self._nospace))))
+        query_words = content_words(query)
+        if len(query_words) == 1:
+            found.update(_above(query_words[0], self._joined, self._joined_at))
+        elif query_words:
+            strings, at = self._sorted.get(len(query_words), ([], []))
+            found.update(_above(" ".join(sorted(query_words)), strings, at))
+        found.update(self._word_fits(query_words))
+        return found
+
+    def _word_fits(self, query_words: list[str]) -> set[int]:
+        """Names all of whose words are like query words, or like every query word."""
+        like = {word: self.similar_words(word) for word in dict.fromkeys(query_words)}
+        covered: dict[int, int] = {}  # a name -> how many of its words are like a query word
+        for word in set().union(*like.values()):
+            for position in self._uses[word]:
+                covered[position] = covered.get(position, 0) + 1
+        found = {
+            position for position, count in covered.items() if count == self._distinct[position]
+        }
+        every: set[int] | None = None
+        for similar in like.values():
+            using = {position for word in similar for position in self._uses[word]}
+            every = using if every is None else every & using
+            if not every:
+                break
+        return found | (every or set())
+
+    def similar_words(self, query_word: str) -> set[str]:
+        """Name words w with word_similarity(query_word, w) >= TOKEN_SIMILAR."""
+        found = {query_word} if query_word in self._uses else set()
+        if len(query_word) <= 3 or _has_digit(query_word):
+            return found  # such a word only ever matches itself
+        start = bisect.bisect_left(self._plain, query_word)
+        for word in itertools.islice(self._plain, start, None):
+            if not word.startswith(query_word):
+                break
+            found.add(word)
+        if len(query_word) >= 5:
+            for length in range(len(query_word) - _MAX_TYPO_EDITS, len(query_word) + 3):
+                words = self._by_length.get(length, ()) if length >= 5 else ()
+                for word, _, _ in process.extract(
+                    query_word,
+                    words,
+                    scorer=OSA.distance,
+                    score_cutoff=_MAX_TYPO_EDITS,
+                    limit=None,
+                ):
+                    if word_similarity(query_word, word) >= TOKEN_SIMILAR:
+                        found.add(word)
+        return found
+
+
+def _above(query: str, strings: list[str], at: Sequence[int]) -> list[int]:
+    """Positions (through `at`) of the strings whose fuzz.ratio to the query may reach SUGGEST."""
+    if not strings:
+        return []
+    hits = process.extract(query, strings, scorer=fuzz.ratio, score_cutoff=_CUTOFF, limit=None)
+    return [at[index] for _, _, index in hits]
 
 
 def _unexplained(query_words: list[str], name_words: list[str], context: frozenset[str]) -> bool:

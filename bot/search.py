@@ -56,6 +56,11 @@ class SearchIndex:
         lengths = [sum(counts.values()) for _, counts, _ in self._documents]
         self._average_length = max(sum(lengths) / max(len(lengths), 1), 1.0)
         self._vocabulary = list(self._idf)
+        # Which documents hold each word, in document order: a search visits only those.
+        self._postings: dict[str, list[int]] = {}
+        for position, (_, counts, _) in enumerate(self._documents):
+            for word in counts:
+                self._postings.setdefault(word, []).append(position)
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -71,29 +76,26 @@ class SearchIndex:
         widened = [options for options in map(self._widen, words) if options]
         if not widened or (every_word and len(widened) < len(words)):
             return []
+        found: dict[int, list[float]] = {}  # a document -> its score for each query word
+        for slot, options in enumerate(widened):
+            for word, weight in options.items():
+                value = weight * self._idf[word]
+                for position in self._postings.get(word, ()):
+                    title_words = self._documents[position][2]
+                    scored = value * (NAME_WEIGHT if word in title_words else 1.0)
+                    scores = found.setdefault(position, [0.0] * len(widened))
+                    scores[slot] = max(scores[slot], scored)
         hits = []
-        for key, counts, title_words in self._documents:
-            scores = [self._word_score(options, counts, title_words) for options in widened]
+        for position in sorted(found):  # document order, so equal scores keep it
+            key, counts, _ = self._documents[position]
+            scores = found[position]
             matched = sum(1 for score in scores if score)
-            if matched and (matched == len(words) or not every_word):
+            if matched == len(words) or not every_word:
                 # Favour documents that hold more of the query, and short ones that are about it.
                 length = 0.5 + 0.5 * sum(counts.values()) / self._average_length
                 hits.append(Hit(key, sum(scores) * matched / len(words) / length))
         hits.sort(key=lambda hit: -hit.score)
         return hits[:limit]
-
-    def _word_score(
-        self, options: dict[str, float], counts: Counter[str], title_words: set[str]
-    ) -> float:
-        """The best-weighted form of one query word found in a document, or 0."""
-        return max(
-            (
-                weight * self._idf[word] * (NAME_WEIGHT if word in title_words else 1.0)
-                for word, weight in options.items()
-                if word in counts
-            ),
-            default=0.0,
-        )
 
     def common_words(self, share: float) -> frozenset[str]:
         """Words found in at least `share` of the documents."""

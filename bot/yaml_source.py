@@ -3,6 +3,12 @@
 Only plain data is built (PyYAML's safe constructors): no tag can construct a Python object.
 Aliases are refused outright, which also rules out "billion laughs" expansion, and nesting is
 capped, so a hostile file costs no more to read than its size.
+
+Files are read with libyaml (PyYAML's C parser) when it is installed: most of the cost of a
+load was PyYAML's pure-Python parser. The C parser composes the same nodes, with the same line
+marks, but cannot refuse aliases or deep nesting while it composes; so its nodes are checked
+as they are walked, and any file it fails on or we refuse is read again with the pure-Python
+loader, which gives every error exactly as before. Errors are rare; their cost does not matter.
 """
 
 from __future__ import annotations
@@ -82,8 +88,75 @@ class _SafeLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+class _RefusedError(Exception):
+    """The fast path found something to refuse; the careful path says what, with its line."""
+
+
 def parse_yaml(text: str) -> YamlDocument:
     """Parse one YAML document into plain data; raise YamlFileError with a line on any fault."""
+    if _CLoader is not None:
+        try:
+            return _parse_with_libyaml(text)
+        except _RefusedError:
+            pass
+    return _parse_carefully(text)
+
+
+_CLoader: type | None = getattr(yaml, "CSafeLoader", None)
+
+
+def _parse_with_libyaml(text: str) -> YamlDocument:
+    """The C parser's nodes, walked once for lines, duplicate keys, aliases and depth."""
+    assert _CLoader is not None
+    loader = _CLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.YAMLError:
+            raise _RefusedError from None
+        if node is None:
+            raise _RefusedError
+        lines: dict[Path_, int] = {}
+        _walk_fast(node, (), lines, set(), 1)
+        try:
+            data = loader.construct_document(node)
+        except yaml.YAMLError:
+            raise _RefusedError from None
+    finally:
+        loader.dispose()
+    return YamlDocument(data, lines)
+
+
+def _walk_fast(
+    node: yaml.Node, path: Path_, lines: dict[Path_, int], seen: set[int], depth: int
+) -> None:
+    """_record_lines without messages: refuse (for the careful path) anything it would refuse.
+
+    An alias composes to the very node its anchor named, so a node met twice is an alias.
+    """
+    if depth > MAX_DEPTH or id(node) in seen:
+        raise _RefusedError
+    seen.add(id(node))
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _TEXT_TAG:
+                raise _RefusedError
+            key = key_node.value
+            if key in keys or id(key_node) in seen:
+                raise _RefusedError
+            keys.add(key)
+            seen.add(id(key_node))
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _walk_fast(value_node, (*path, key), lines, seen, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk_fast(item, (*path, index), lines, seen, depth + 1)
+
+
+def _parse_carefully(text: str) -> YamlDocument:
+    """The pure-Python loader, refusing aliases and deep nesting as it composes."""
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import loader
 from bot.knowledge import Kind, KnowledgeBase
 from bot.loader import (
     MAX_FILE_BYTES,
@@ -14,9 +15,7 @@ from bot.loader import (
     KnowledgeLoadError,
     load_knowledge,
 )
-from tests.helpers import edit_file
-
-SHIPPED_KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
+from tests.helpers import KNOWLEDGE_FILE_NAME, SHIPPED_KNOWLEDGE, edit_file
 
 SECOND_FILE = """\
 article:
@@ -522,3 +521,71 @@ def test_replies_cite_the_article_by_its_place_beside_the_knowledge(knowledge_co
     # The copy lives outside the working directory: no absolute server path may leak out.
     [article] = load_knowledge(knowledge_copy).articles
     assert article.source == "seeds/jensen-huang-nvidia-china-ai-future.txt"
+
+
+# Size: a knowledge directory may hold thousands of articles; the caps are on bytes and entries.
+
+
+def test_a_thousand_and_more_articles_are_not_refused_for_their_number(tmp_path: Path) -> None:
+    from bench.corpus import write_corpus  # the benchmark's generator writes real knowledge
+
+    write_corpus(tmp_path, 1001, entries=2)
+    knowledge = load_knowledge(tmp_path / "knowledge")
+    assert len(knowledge.articles) == 1001
+    assert len(knowledge.entries) == 2002
+
+
+def test_knowledge_over_the_byte_limit_is_refused_before_it_is_read(
+    knowledge_copy: Path, monkeypatch
+) -> None:
+    size = (knowledge_copy / KNOWLEDGE_FILE_NAME).stat().st_size
+    monkeypatch.setattr(loader, "MAX_TOTAL_BYTES", size - 1)
+    monkeypatch.setattr(loader, "parse_yaml", lambda text: pytest.fail("a file was parsed"))
+    with pytest.raises(KnowledgeLoadError) as caught:
+        load_knowledge(knowledge_copy)
+    [error] = caught.value.errors
+    assert f"holds {size:,} bytes of knowledge files" in error.message
+
+
+def test_knowledge_over_the_entry_limit_is_refused(knowledge_copy: Path, monkeypatch) -> None:
+    count = len(load_knowledge(knowledge_copy).entries)
+    monkeypatch.setattr(loader, "MAX_ENTRIES", count - 1)
+    with pytest.raises(KnowledgeLoadError) as caught:
+        load_knowledge(knowledge_copy)
+    assert f"holds {count:,} entries; the limit is {count - 1:,}" in str(caught.value)
+
+
+def test_look_up_tables_answer_what_the_scans_did(shipped_index) -> None:  # type: ignore[no-untyped-def]
+    """statements_about, of_kind, article and statement, against the definitions they replace."""
+    knowledge = shipped_index.knowledge
+
+    def names_in(entry, text: str) -> bool:  # type: ignore[no-untyped-def]
+        lowered = text.casefold()
+        for needle in (name.casefold() for name in entry.names):
+            start = lowered.find(needle) if len(needle) >= 3 else -1
+            while start >= 0:
+                end = start + len(needle)
+                before = lowered[start - 1] if start else " "
+                after = lowered[end] if end < len(lowered) else " "
+                if not before.isalnum() and not after.isalnum():
+                    return True
+                start = lowered.find(needle, start + 1)
+        return False
+
+    for entry in knowledge.entries.values():
+        scanned = [
+            s
+            for s in knowledge.statements
+            if entry.id in s.about or s.speaker == entry.id or names_in(entry, s.text)
+        ]
+        assert knowledge.statements_about(entry) == scanned, entry.id
+    assert sum(len(knowledge.statements_about(e)) for e in knowledge.entries.values()) > len(
+        knowledge.statements
+    )
+    for kind in Kind:
+        assert knowledge.of_kind(kind) == [e for e in knowledge.entries.values() if e.kind is kind]
+        assert shipped_index.keys_of(kind) == [e.id for e in knowledge.of_kind(kind)]
+    for article in knowledge.articles:
+        assert knowledge.article(article.id) is article
+    for statement in knowledge.statements:
+        assert shipped_index.statement(statement.id) is statement

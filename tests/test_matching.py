@@ -6,11 +6,20 @@ outright, when it is only suggested, and when it finds nothing at all.
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
 
-from bot.matching import MAX_QUERY_CHARS, NameMatcher, normalise_name
+from bot.index import KnowledgeIndex
+from bot.matching import (
+    MAX_QUERY_CHARS,
+    SUGGEST,
+    Match,
+    NameMatcher,
+    _winner,
+    normalise_name,
+)
 
 NAMES = {
     "huawei": ["Huawei", "华为"],
@@ -227,3 +236,82 @@ def test_a_huge_query_returns_quickly(matcher: NameMatcher, query: str, winner: 
     match = matcher.match(query)
     assert time.perf_counter() - started < 0.5
     assert match.winner == winner
+
+
+# The index: a query scores a handful of candidates, and decides exactly as scoring every name.
+
+
+def _typed_like_a_user(name: str, rng: random.Random) -> str:
+    """A name as people type it: a typo, a swap, words reordered or cut, a word added."""
+    text = name.lower()
+    where = rng.randrange(max(len(text), 1))
+    edits = [
+        lambda: text[:where] + text[where + 1 :],
+        lambda: text[:where] + rng.choice("aeiounrst ") + text[where:],
+        lambda: (
+            text[:where] + text[where + 1 : where + 2] + text[where : where + 1] + text[where + 2 :]
+        ),
+        lambda: " ".join(reversed(text.split())),
+        lambda: " ".join(text.split()[: max(1, len(text.split()) - 1)]),
+        lambda: text + " " + rng.choice(["news", "company", "chips", "china", "the new", "plans"]),
+    ]
+    return rng.choice(edits)()
+
+
+def _every_name_scored(matcher: NameMatcher, query: str) -> Match:
+    """What match decided before the index: rank every key, keep those worth suggesting."""
+    ranked = [scored for scored in matcher.rank(query) if scored.score >= SUGGEST]
+    return Match(_winner(ranked), tuple(ranked))
+
+
+def test_the_index_never_changes_a_decision(shipped_index: KnowledgeIndex) -> None:
+    """A name the candidate search misses would be a suggestion, or a runner-up, lost."""
+    matcher = shipped_index.names
+    names = [name for entry in shipped_index.knowledge.entries.values() for name in entry.names]
+    words = sorted({word for name in names for word in normalise_name(name).split()})
+    rng = random.Random(9)
+    for _ in range(400):
+        query = _typed_like_a_user(rng.choice(names), rng)
+        if rng.random() < 0.3:
+            query = _typed_like_a_user(query, rng)
+        if rng.random() < 0.15:
+            query = " ".join(rng.sample(words, rng.randint(1, 3)))
+        assert matcher.match(query) == _every_name_scored(matcher, query), query
+
+
+def test_a_query_scores_a_handful_of_names_not_every_name(monkeypatch) -> None:
+    """With thousands of names, match must not fall back to scoring each of them."""
+    names = {f"key{i}": [f"Zorvex Kantu {i}", f"Brellamo{i:04d}x"] for i in range(3000)}
+    names["huawei"] = ["Huawei", "华为"]
+    matcher = NameMatcher(names)
+    scored: list[str] = []
+    score = NameMatcher._score
+
+    def counting(self, query, query_words, name, context):  # type: ignore[no-untyped-def]
+        scored.append(name.key)
+        return score(self, query, query_words, name, context)
+
+    monkeypatch.setattr(NameMatcher, "_score", counting)
+    assert matcher.match("hauwei").winner == "huawei"
+    assert len(scored) <= 10
+
+
+@pytest.mark.parametrize("query", ["china", "huawei", "rtx", "h20 chips", "blackwel", "x"])
+def test_match_within_is_both_matches_from_one_ranking(matcher: NameMatcher, query: str) -> None:
+    keys = ["china-strategy", "h20", "rtx-pro"]
+    within, anywhere = matcher.match_within(query, keys)
+    assert within == matcher.match(query, keys)
+    assert anywhere == matcher.match(query)
+
+
+def test_match_within_ranks_once(matcher: NameMatcher, monkeypatch) -> None:
+    calls: list[str] = []
+    rank = NameMatcher.rank
+
+    def counting(self, query, keys=None):  # type: ignore[no-untyped-def]
+        calls.append(query)
+        return rank(self, query, keys)
+
+    monkeypatch.setattr(NameMatcher, "rank", counting)
+    matcher.match_within("huawei", ["h20"])
+    assert len(calls) == 1

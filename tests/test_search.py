@@ -7,7 +7,8 @@ import time
 import pytest
 
 from bot.index import KnowledgeIndex, SentenceKey
-from bot.search import Document, SearchIndex
+from bot.matching import MAX_QUERY_CHARS, content_words, normalise_name
+from bot.search import MAX_QUERY_WORDS, NAME_WEIGHT, Document, Hit, SearchIndex
 
 DOCUMENTS = [
     Document(
@@ -199,3 +200,42 @@ def test_shipped_search_has_no_furniture(shipped_index: KnowledgeIndex) -> None:
     """Words found only in the page furniture after the article are not indexed."""
     assert shipped_index.text.search("inbox newsletter curated") == []
     assert "nvda" not in shipped_index.text.vocabulary
+
+
+def _scan(index: SearchIndex, query: str, limit: int = 5, every_word: bool = False) -> list:  # type: ignore[type-arg]
+    """What search returned when it scored every document: the definition the index keeps."""
+    words = content_words(normalise_name(query[:MAX_QUERY_CHARS]))[:MAX_QUERY_WORDS]
+    widened = [options for options in map(index._widen, words) if options]
+    if not widened or (every_word and len(widened) < len(words)):
+        return []
+    hits = []
+    for key, counts, title_words in index._documents:
+        scores = [
+            max(
+                (
+                    weight * index._idf[word] * (NAME_WEIGHT if word in title_words else 1.0)
+                    for word, weight in options.items()
+                    if word in counts
+                ),
+                default=0.0,
+            )
+            for options in widened
+        ]
+        matched = sum(1 for score in scores if score)
+        if matched and (matched == len(words) or not every_word):
+            length = 0.5 + 0.5 * sum(counts.values()) / index._average_length
+            hits.append(Hit(key, sum(scores) * matched / len(words) / length))
+    hits.sort(key=lambda hit: -hit.score)
+    return hits[:limit]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["export controls", "china ai talent", "nvidia", "huawei smartphones", "inferense", "the"],
+)
+@pytest.mark.parametrize("every_word", [False, True])
+def test_the_word_index_finds_what_scoring_every_document_found(
+    shipped_index, query: str, every_word: bool
+) -> None:  # type: ignore[no-untyped-def]
+    for index in (shipped_index.text, shipped_index.statements):
+        assert index.search(query, 10, every_word) == _scan(index, query, 10, every_word)

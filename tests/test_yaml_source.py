@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import yaml_source
 from bot.yaml_source import MAX_DEPTH, YamlFileError, parse_yaml
 
 
@@ -105,3 +106,41 @@ def test_line_of_a_missing_field_is_its_nearest_parent() -> None:
     assert doc.line_of(("entries", 1, "summary")) == 3
     assert doc.line_of(("entries", 7, "name")) == 1
     assert doc.line_of(("statements",)) == 1
+
+
+# libyaml reads good files; anything it fails on or we refuse is read again carefully.
+
+SHIPPED_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "nvidia-huang-china-ai.yaml"
+
+
+def test_libyaml_and_the_careful_loader_read_the_same_document_and_lines() -> None:
+    text = SHIPPED_FILE.read_text(encoding="utf-8")
+    fast, careful = yaml_source._parse_with_libyaml(text), yaml_source._parse_carefully(text)
+    assert fast.data == careful.data
+    assert fast.lines == careful.lines
+
+
+def test_a_good_file_never_reaches_the_slow_loader(monkeypatch) -> None:
+    def slow(text: str) -> None:
+        raise AssertionError("the pure-Python loader was used for a good file")
+
+    monkeypatch.setattr(yaml_source, "_parse_carefully", slow)
+    assert parse_yaml(SHIPPED_FILE.read_text(encoding="utf-8")).data["article"]["id"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x [1]\nb: *x\n",  # an alias of a sequence
+        "a: &x text\nb: *x\n",  # an alias of a scalar: the same node object, met twice
+        "a: 1\na: 2\n",
+        "? [a]\n: 1\n",
+        "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n",
+        "- " * (MAX_DEPTH + 1) + "x\n",
+        "a: [\n",
+    ],
+)
+def test_libyaml_passes_every_refusal_to_the_careful_loader(text: str) -> None:
+    with pytest.raises(yaml_source._RefusedError):
+        yaml_source._parse_with_libyaml(text)
+    refusal(text)
