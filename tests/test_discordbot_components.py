@@ -188,6 +188,22 @@ async def test_forged_clicks_get_a_private_sentence(
     assert emulator.message(answer)["embeds"][0]["title"].startswith("Jensen Huang Shares")
 
 
+async def test_a_page_past_the_end_gets_a_private_sentence(
+    emulator: Emulator, bot: BotProcess
+) -> None:
+    answer = await answer_to(emulator, "!list quotes")
+    message = emulator.message(answer)
+    for _ in range(3):
+        await click(emulator, emulator.regular, answer, button(message, "Next")["custom_id"])
+        message = emulator.message(answer)
+    past_the_end = button(message, "Next")  # disabled on the last page, but a click is forgeable
+    assert past_the_end.get("disabled") is True
+    sent = await emulator.click(emulator.regular, answer, past_the_end["custom_id"], check=False)
+    response = (await emulator.wait_for_interaction_response(sent)).json
+    await assert_private_sentence(response, "has 4 pages now")
+    assert "Page 4 of 4" in emulator.message(answer)["embeds"][0]["footer"]["text"]
+
+
 async def test_a_click_on_a_message_the_bot_did_not_send_is_refused(
     emulator: Emulator, bot: BotProcess
 ) -> None:
