@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import shutil
 import signal
 import sys
+import textwrap
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -151,8 +154,28 @@ def console(engine: Engine, store: KnowledgeStore, stdin: TextIO, out: TextIO) -
             continue
         reply = engine.handle(line, require_prefix=False)
         if reply is not None:
-            out.write(render_text(reply, engine.prefix) + "\n\n")
+            text = render_text(reply, engine.prefix)
+            if interactive:  # a person reads it: break lines between words, not inside them
+                text = wrapped(text, shutil.get_terminal_size().columns - 1)
+            out.write(text + "\n\n")
             out.flush()
+
+
+_LIST_ITEM = re.compile(r"(- |\d+\. )")
+
+
+def wrapped(text: str, width: int) -> str:
+    """Text wrapped to a terminal's width; a list item's later lines are indented under it."""
+    lines = []
+    for line in text.splitlines():
+        item = _LIST_ITEM.match(line)
+        indent = " " * len(item.group()) if item else ""
+        lines.append(
+            textwrap.fill(line, max(width, 20), subsequent_indent=indent, break_on_hyphens=False)
+            if line
+            else ""
+        )
+    return "\n".join(lines)
 
 
 def _end_console(signum: int, frame: object) -> None:
