@@ -72,7 +72,8 @@ class Admin(commands.Cog):
         else:
             synced = await self.bot.tree.sync()
             where = "every server (global commands can take a while to appear)"
-        self.bot.command_ids.update({command.name: command.id for command in synced})
+            # Only global ids make mentions that work everywhere, DMs included.
+            self.bot.command_ids.update({command.name: command.id for command in synced})
         done = notice(Status.ANSWERED, f"Synced {len(synced)} slash commands to {where}.")
         await self.bot.send_reply(ctx, done, private=True)
 

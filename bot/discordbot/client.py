@@ -251,6 +251,8 @@ class Briefbot(commands.AutoShardedBot):
             and not reply.suggestions
             and ctx.guild is not None
         ):
+            # A command edited into another bot's command takes our old answer away.
+            await self._delete_answer(ctx.channel, ctx.message.id)
             return
         await self.send_reply(ctx, reply)
 
