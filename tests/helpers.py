@@ -134,6 +134,8 @@ def bot_environment(emulator: Emulator, knowledge: Path, **extra: str) -> dict[s
     env.update(emulator.environment())
     env.update(
         BRIEFBOT_KNOWLEDGE=str(knowledge),
+        # Beside the test's own copy of the knowledge: never the user's state directory.
+        BRIEFBOT_DATA=str(knowledge.parent / "data"),
         BRIEFBOT_ADMIN_IDS="",
         BRIEFBOT_COOLDOWN_RATE="1000",
         PYTHONUNBUFFERED="1",
