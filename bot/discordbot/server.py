@@ -96,7 +96,7 @@ class Server(commands.Cog):
             await self._show(ctx, "Settings for this server", current)
             return
         try:
-            wanted, saved = self._changed(guild, current, setting.casefold(), value.strip())
+            wanted, saved = self._changed(guild, current, setting.casefold(), value)
         except SettingError as error:
             await self.bot.send_reply(ctx, notice(Status.USAGE, str(error)), private=True)
             return
@@ -112,7 +112,9 @@ class Server(commands.Cog):
     def _changed(
         self, guild: discord.Guild, current: ServerSettings, setting: str, value: str
     ) -> tuple[ServerSettings, str]:
-        """The settings after one change, and the change in words; SettingError if invalid."""
+        """The settings after one change, and the change in words; SettingError if invalid.
+        `value` comes as typed: a prefix of spaces is refused, not taken for no prefix."""
+        typed, value = value, value.strip()
         if setting == "reset":
             return ServerSettings(), "every setting is back to its default"
         if setting not in SETTINGS:
@@ -124,9 +126,9 @@ class Server(commands.Cog):
         if setting == "prefix":
             if to_default:
                 return replace(current, prefix=None), f"the prefix is {self.bot.settings.prefix}"
-            if not value:
+            if not typed:
                 raise SettingError("Give the new prefix, such as `server prefix ?`.")
-            prefix = parse_prefix(value)
+            prefix = parse_prefix(typed)
             return replace(current, prefix=prefix), f"the prefix is now {prefix}"
         if setting == "channels":
             if to_default or value.casefold() == "all":
