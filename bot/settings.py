@@ -21,6 +21,14 @@ def default_knowledge_dir() -> Path:
     return checkout if checkout.is_dir() else _PACKAGE / "_shipped" / "knowledge"
 
 
+def default_data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where the bot keeps what it writes: the user's state directory (XDG), never beside the
+    knowledge, which is often read-only (a container mount, or the copy inside the wheel)."""
+    env = os.environ if env is None else env
+    state = env.get("XDG_STATE_HOME", "").strip()
+    return (Path(state) if state else Path.home() / ".local" / "state") / "briefbot"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting the bot reads, with its default."""
@@ -37,12 +45,14 @@ class Settings:
     gateway_url: str | None = None
     log_level: str = "INFO"
     heartbeat_timeout: float = 60.0
+    data_dir: Path = field(default_factory=default_data_dir)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read the environment; raise SettingsError naming the variable on a bad value."""
         env = os.environ if env is None else env
         knowledge = env.get("BRIEFBOT_KNOWLEDGE", "").strip()
+        data = env.get("BRIEFBOT_DATA", "").strip()
         prefix = env.get("BRIEFBOT_PREFIX", "!")
         if not prefix.strip() or any(char.isspace() for char in prefix) or len(prefix) > 10:
             raise SettingsError(
@@ -74,6 +84,7 @@ class Settings:
             gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
             log_level=_log_level(env),
             heartbeat_timeout=_number(env, "BRIEFBOT_HEARTBEAT_TIMEOUT", 60.0, minimum=1.0),
+            data_dir=Path(data).expanduser() if data else default_data_dir(env),
         )
 
 

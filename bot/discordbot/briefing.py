@@ -29,7 +29,8 @@ Callback = Callable[..., Coroutine[Any, Any, None]]
 async def answer(ctx: Context, argument: str | None = None) -> None:
     """Run the engine command this hybrid command stands for and send its reply."""
     assert ctx.command is not None
-    await ctx.bot.send_reply(ctx, ctx.bot.engine.run(ctx.command.name, argument or ""))
+    prefix = ctx.bot.prefix_in(ctx.guild)  # the server's own, in sentences that name commands
+    await ctx.bot.send_reply(ctx, ctx.bot.engine.run(ctx.command.name, argument or "", prefix))
 
 
 async def complete_name(
