@@ -11,9 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from bot.check_report import FORMATS, run_check
 from bot.engine import Engine
-from bot.loader import KnowledgeLoadError, load_knowledge
-from bot.provenance import coverage
+from bot.loader import KnowledgeLoadError
 from bot.render_json import render_json
 from bot.render_text import render_text
 from bot.settings import Settings, SettingsError
@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _with_knowledge(settings, args.knowledge)
     command = args.command or ("run" if settings.token else "console")
     if command == "check":
-        return check(settings.knowledge_dir, sys.stdout)
+        return check(settings.knowledge_dir, sys.stdout, args.format)
     if command == "run":
         from bot.discordbot.runner import run_bot  # discord.py loads only when it is needed
 
@@ -76,8 +76,14 @@ def _parser() -> argparse.ArgumentParser:
         "lines", nargs="+", metavar="COMMAND", help='a chat line, such as "!product RTX Pro"'
     )
     ask_parser.add_argument("--json", action="store_true", help="print one JSON array of replies")
-    commands.add_parser(
+    check_parser = commands.add_parser(
         "check", parents=[common], help="validate the knowledge and report provenance"
+    )
+    check_parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), json, or github (annotations on the changed lines in CI)",
     )
     return parser
 
@@ -159,30 +165,6 @@ def _end_console(signum: int, frame: object) -> None:
     raise SystemExit(EXIT_OK)
 
 
-def check(directory: Path, out: TextIO) -> int:
+def check(directory: Path, out: TextIO, form: str = "text") -> int:
     """Validate a knowledge directory and report how much of each article it cites."""
-    try:
-        knowledge = load_knowledge(directory)
-    except KnowledgeLoadError as error:
-        for problem in error.errors:
-            out.write(f"{problem}\n")
-        out.write(f"\n{len(error.errors)} error(s) in {directory}.\n")
-        return EXIT_NOT_OK
-    counts: dict[str, int] = {}
-    for entry in knowledge.entries.values():
-        counts[entry.kind.value] = counts.get(entry.kind.value, 0) + 1
-    direct = sum(statement.direct for statement in knowledge.statements)
-    out.write(f"{directory}: no errors.\n")
-    out.write(
-        f"{len(knowledge.entries)} entries ({', '.join(f'{n} {k}' for k, n in counts.items())}); "
-        f"{len(knowledge.statements)} statements ({direct} direct, "
-        f"{len(knowledge.statements) - direct} reported).\n"
-    )
-    for report in coverage(knowledge):
-        out.write(
-            f"Provenance of {report.article.source}: {len(report.cited)} of {report.total} content "
-            f"sentences cited ({report.percent:.1f}%).\n"
-        )
-        for sentence in report.uncited:
-            out.write(f"  not cited, line {sentence.line}: {sentence.text}\n")
-    return EXIT_OK
+    return EXIT_OK if run_check(directory, out, form) else EXIT_NOT_OK
