@@ -18,6 +18,8 @@ from bot.render_json import render_json
 from bot.render_text import render_text
 from bot.settings import Settings, SettingsError
 from bot.store import KnowledgeStore
+from bot.usage_log import UsageLog, note, open_for
+from bot.usage_report import misses_reply
 
 EXIT_OK, EXIT_NOT_OK, EXIT_USAGE = 0, 1, 2
 
@@ -35,6 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or ("run" if settings.token else "console")
     if command == "check":
         return check(settings.knowledge_dir, sys.stdout, args.format)
+    if command == "misses":
+        reply = misses_reply(open_for(settings), settings.prefix, args.limit)
+        sys.stdout.write(render_text(reply, settings.prefix) + "\n")
+        return EXIT_OK
     if command == "run":
         from bot.discordbot.runner import run_bot  # discord.py loads only when it is needed
 
@@ -46,11 +52,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
     engine = Engine(store, settings.prefix)
+    usage = open_for(settings)
     if command == "ask":
-        return ask(engine, args.lines, args.json, sys.stdout)
+        return ask(engine, args.lines, args.json, sys.stdout, usage)
     if args.command is None:
         print("No DISCORD_TOKEN is set, so briefbot starts the offline console.", file=sys.stderr)
-    return console(engine, store, sys.stdin, sys.stdout)
+    return console(engine, store, sys.stdin, sys.stdout, usage)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text (default), json, or github (annotations on the changed lines in CI)",
     )
+    misses_parser = commands.add_parser(
+        "misses", parents=[common], help="what readers asked for that the knowledge lacks"
+    )
+    misses_parser.add_argument(
+        "--limit", type=int, default=10, metavar="N", help="how many to show (default 10)"
+    )
     return parser
 
 
@@ -92,7 +105,13 @@ def _with_knowledge(settings: Settings, directory: str) -> Settings:
     return replace(settings, knowledge_dir=Path(directory).expanduser())
 
 
-def ask(engine: Engine, lines: Sequence[str], as_json: bool, out: TextIO) -> int:
+def ask(
+    engine: Engine,
+    lines: Sequence[str],
+    as_json: bool,
+    out: TextIO,
+    usage: UsageLog | None = None,
+) -> int:
     """Answer each chat line; 0 when every reply answered, 1 when any did not."""
     results = []
     for line in lines:
@@ -108,6 +127,7 @@ def ask(engine: Engine, lines: Sequence[str], as_json: bool, out: TextIO) -> int
                 }
             )
             continue
+        note(usage, reply)
         results.append(render_json(reply, line, engine.prefix))
     if as_json:
         json.dump(results, out, ensure_ascii=False, indent=2)
@@ -129,7 +149,13 @@ def _with_prefix(line: str, prefix: str) -> str:
     return line if line.startswith(prefix) else prefix + line
 
 
-def console(engine: Engine, store: KnowledgeStore, stdin: TextIO, out: TextIO) -> int:
+def console(
+    engine: Engine,
+    store: KnowledgeStore,
+    stdin: TextIO,
+    out: TextIO,
+    usage: UsageLog | None = None,
+) -> int:
     """Chat with the engine: a prompt with history on a terminal, one reply per line otherwise."""
     # As PID 1 in a container a process ignores SIGTERM unless it handles it: end cleanly.
     signal.signal(signal.SIGTERM, _end_console)
@@ -157,6 +183,7 @@ def console(engine: Engine, store: KnowledgeStore, stdin: TextIO, out: TextIO) -
             continue
         reply = engine.handle(line, require_prefix=False)
         if reply is not None:
+            note(usage, reply)
             out.write(render_text(reply, engine.prefix) + "\n\n")
             out.flush()
 

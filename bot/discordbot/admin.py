@@ -11,6 +11,7 @@ from bot.discordbot.client import Briefbot, NotAdmin
 from bot.knowledge import Kind
 from bot.reply import Reply, Section, Status, notice, point
 from bot.store import ReloadOutcome
+from bot.usage_report import misses_reply, most_read_section
 
 Context = commands.Context[Briefbot]
 MAX_ERRORS_SHOWN = 15
@@ -49,10 +50,17 @@ class Admin(commands.Cog):
         outcome = await self.bot.reload_knowledge(actor(ctx))
         await self.bot.send_reply(ctx, reload_reply(outcome), private=True)
 
-    @commands.hybrid_command(description="What knowledge is loaded, and the last reload.")
-    async def kb(self, ctx: Context) -> None:
-        """Show the loaded knowledge."""
-        await self.bot.send_reply(ctx, knowledge_reply(self.bot), private=True)
+    @commands.hybrid_command(
+        description="What knowledge is loaded, and the last reload; misses: what readers lacked.",
+        usage="[misses]",
+    )
+    async def kb(self, ctx: Context, view: Literal["misses"] | None = None) -> None:
+        """Show the loaded knowledge, or what readers asked for that it lacks."""
+        if view == "misses":
+            reply = misses_reply(self.bot.usage, self.bot.settings.prefix)
+        else:
+            reply = knowledge_reply(self.bot)
+        await self.bot.send_reply(ctx, reply, private=True)
 
     @commands.hybrid_command(
         description="Sync slash commands globally, or to this server.", usage="[global|here]"
@@ -114,6 +122,7 @@ def knowledge_reply(bot: Briefbot) -> Reply:
             label="Entries",
         ),
         point(f"{_when(knowledge.loaded_at)} from {knowledge.directory.name}/", label="Loaded"),
+        point(bot.store.version, label="Version"),
     ]
     last = bot.store.last_reload
     if last is not None:
@@ -130,7 +139,11 @@ def knowledge_reply(bot: Briefbot) -> Reply:
     return Reply(
         Status.ANSWERED,
         "Loaded knowledge",
-        sections=(Section("Articles", articles), Section("", tuple(facts))),
+        sections=(
+            Section("Articles", articles),
+            Section("", tuple(facts)),
+            most_read_section(bot.usage, bot.store.current),
+        ),
     )
 
 
