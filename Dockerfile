@@ -37,11 +37,13 @@ LABEL org.opencontainers.image.title="briefbot" \
 ENV PATH=/opt/briefbot/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    BRIEFBOT_KNOWLEDGE=/app/knowledge
+    BRIEFBOT_KNOWLEDGE=/app/knowledge \
+    BRIEFBOT_DATA=/app/data
 
 RUN groupadd --gid 10001 briefbot \
     && useradd --no-log-init --uid 10001 --gid briefbot \
-        --home-dir /app --no-create-home --shell /usr/sbin/nologin briefbot
+        --home-dir /app --no-create-home --shell /usr/sbin/nologin briefbot \
+    && mkdir -p /app/data && chown 10001:10001 /app/data
 
 COPY --from=build /opt/briefbot /opt/briefbot
 
@@ -49,7 +51,8 @@ WORKDIR /app
 # Knowledge files cite their article as ../seeds/<file>, relative to the YAML file.
 COPY knowledge/ /app/knowledge/
 COPY seeds/ /app/seeds/
-VOLUME ["/app/knowledge"]
+# What lasts between runs (the usage log, usage.sqlite3) is written only to /app/data.
+VOLUME ["/app/knowledge", "/app/data"]
 
 USER 10001:10001
 

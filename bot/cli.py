@@ -20,6 +20,7 @@ from bot.settings import Settings, SettingsError
 from bot.store import KnowledgeStore
 from bot.usage_log import UsageLog, note, open_for
 from bot.usage_report import misses_reply
+from bot.watch import start_watching
 
 EXIT_OK, EXIT_NOT_OK, EXIT_USAGE = 0, 1, 2
 
@@ -57,7 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ask(engine, args.lines, args.json, sys.stdout, usage)
     if args.command is None:
         print("No DISCORD_TOKEN is set, so briefbot starts the offline console.", file=sys.stderr)
-    return console(engine, store, sys.stdin, sys.stdout, usage)
+    watcher = start_watching(settings, store)
+    try:
+        return console(engine, store, sys.stdin, sys.stdout, usage)
+    finally:
+        if watcher is not None:
+            watcher.stop()
 
 
 def _parser() -> argparse.ArgumentParser:
