@@ -38,6 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or ("run" if settings.token else "console")
     if command == "check":
         return check(settings.knowledge_dir, sys.stdout, args.format)
+    if command == "draft":
+        from bot.draft_command import draft_command
+
+        return draft_command(args, settings, sys.stdout, sys.stderr)
     if command == "misses":
         reply = misses_reply(open_for(settings), settings.prefix, args.limit)
         sys.stdout.write(render_text(reply, settings.prefix) + "\n")
@@ -98,6 +102,12 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text (default), json, or github (annotations on the changed lines in CI)",
     )
+    draft_parser = commands.add_parser(
+        "draft", parents=[common], help="draft a knowledge file from a new article"
+    )
+    draft_parser.add_argument("article", metavar="ARTICLE.txt", help="the article as received")
+    draft_parser.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
+    draft_parser.add_argument("--force", action="store_true", help="overwrite an existing --out")
     misses_parser = commands.add_parser(
         "misses", parents=[common], help="what readers asked for that the knowledge lacks"
     )
