@@ -341,7 +341,7 @@ class _Reader:
                 for part in _split_at_roles(tokens):
                     previous = self._name(part, normalised, match, sentence, previous)
             for found in re.finditer(r"\b(U\.S\.|[A-Z][a-z]+) government\b", normalised):
-                if found.group(1) in _PLACES:
+                if found.group(1) in _PLACES or found.group(1) == "U.S.":
                     self._add(Kind.ORGANISATION, found.group(), sentence, "a government")
 
     def _opener(self, token: str) -> bool:

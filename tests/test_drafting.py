@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.drafting import DraftError, draft, read_article, to_yaml
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import Entry, Kind, KnowledgeBase, Statement
 from bot.loader import load_knowledge
 from bot.matching import normalise_name
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE, clean_env
@@ -51,32 +51,38 @@ def _drafted(knowledge: Path) -> KnowledgeBase:
 
 
 def measure(drafted: KnowledgeBase, shipped: KnowledgeBase) -> dict[str, int]:
-    """How much of the hand-made knowledge a draft finds, and how much more it proposes."""
+    """How much of the hand-made knowledge a draft finds, and how much more it proposes.
 
-    def names(entry) -> set[str]:
+    A hand-made entry is found when a draft entry of the same kind shares one of its names (a
+    figure: when its value is the draft figure's, or inside it); a statement, when a draft
+    statement of the same speaker and directness overlaps it in the article.
+    """
+
+    def names(entry: Entry) -> set[str]:
         return {normalise_name(n) for n in entry.names}
 
+    def plain(value: str | None) -> str:
+        return " ".join((value or "").casefold().replace("-", " ").split())
+
+    def same(hand: Entry, draft_entry: Entry) -> bool:
+        if hand.kind is not draft_entry.kind:
+            return False
+        if hand.kind is Kind.FIGURE:
+            return bool(plain(hand.value)) and plain(hand.value) in plain(draft_entry.value)
+        return bool(names(hand) & names(draft_entry))
+
     found = [
-        h
-        for h in shipped.entries.values()
-        if any(names(h) & names(d) for d in drafted.entries.values())
-    ]
-    same_kind = [
-        h
-        for h in shipped.entries.values()
-        if any(names(h) & names(d) and d.kind is h.kind for d in drafted.entries.values())
+        h for h in shipped.entries.values() if any(same(h, d) for d in drafted.entries.values())
     ]
     extra = [
-        d
-        for d in drafted.entries.values()
-        if not any(names(h) & names(d) for h in shipped.entries.values())
+        d for d in drafted.entries.values() if not any(same(h, d) for h in shipped.entries.values())
     ]
 
-    def overlaps(a, b) -> bool:
+    def overlaps(a: Statement, b: Statement) -> bool:
         x, y = a.excerpt.location, b.excerpt.location
         return x.line == y.line and x.start < y.end and y.start < x.end
 
-    def speaker(knowledge: KnowledgeBase, statement) -> str:
+    def speaker(knowledge: KnowledgeBase, statement: Statement) -> str:
         return normalise_name(knowledge.entries[statement.speaker].name)
 
     statements = [
@@ -87,10 +93,17 @@ def measure(drafted: KnowledgeBase, shipped: KnowledgeBase) -> dict[str, int]:
             for d in drafted.statements
         )
     ]
+    by_kind = {
+        kind.value: (
+            sum(h.kind is kind for h in found),
+            sum(h.kind is kind for h in shipped.entries.values()),
+        )
+        for kind in Kind
+    }
+    print(f"found by kind (found, hand-made): {by_kind}")
     return {
         "hand-made entries": len(shipped.entries),
         "found": len(found),
-        "found with the same kind": len(same_kind),
         "extra candidates": len(extra),
         "hand-made statements": len(shipped.statements),
         "statements found": len(statements),
@@ -104,7 +117,7 @@ def test_the_draft_of_the_shipped_article_passes_check_and_finds_most_of_it(
     drafted = _drafted(set_aside)
     figures = measure(drafted, load_knowledge(SHIPPED_KNOWLEDGE))
     print(figures)
-    assert figures["found"] >= 30 and figures["found with the same kind"] >= 28
+    assert figures["found"] >= 35
     assert figures["statements found"] >= 24
     assert figures["extra candidates"] <= 15
     assert _briefbot("check", "--knowledge", str(set_aside)).returncode == 0
