@@ -53,6 +53,7 @@ WORKDIR /app
 # Knowledge files cite their article as ../seeds/<file>, relative to the YAML file.
 COPY knowledge/ /app/knowledge/
 COPY seeds/ /app/seeds/
+# What lasts between runs (server settings, the usage log) is written only to /data.
 VOLUME ["/app/knowledge"]
 VOLUME ["/data"]
 

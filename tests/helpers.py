@@ -118,12 +118,17 @@ def copy_knowledge(target: Path) -> Path:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """This process's environment without any Discord or briefbot setting, plus `extra`."""
+    """This process's environment without any Discord or briefbot setting, plus `extra`.
+
+    The usage log is off unless `extra` turns it on (a test must not write into the checkout),
+    and so is the file watcher (a test that edits knowledge reloads it when it means to).
+    """
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DISCORD_", "BRIEFBOT_"))
     }
+    env.update(BRIEFBOT_USAGE_LOG="off", BRIEFBOT_WATCH="off")
     env.update(extra)
     return env
 

@@ -21,6 +21,7 @@ from bot.knowledge import Kind
 from bot.reply import Point, Reply, Section, Status, notice, point
 from bot.server_settings import AuditEntry
 from bot.store import ReloadOutcome
+from bot.usage_report import misses_reply, most_read_section
 
 Context = commands.Context[Briefbot]
 MAX_ERRORS_SHOWN = 15
@@ -49,14 +50,21 @@ class Admin(commands.Cog):
         await audit(ctx, "reload", outcome.summary())
         await send_private(ctx, reload_reply(outcome, self.bot.store.directory))
 
-    @commands.hybrid_command(description="What knowledge is loaded, and the last reload.")
+    @commands.hybrid_command(
+        description="What knowledge is loaded, and the last reload; misses: what readers lacked.",
+        usage="[misses]",
+    )
     @app_commands.default_permissions()
     @operator_only()
-    async def kb(self, ctx: Context) -> None:
-        """Show the loaded knowledge, its reload history and the latest admin actions."""
+    async def kb(self, ctx: Context, view: Literal["misses"] | None = None) -> None:
+        """The loaded knowledge, its reload history and the latest admin actions; or, with
+        `misses`, what readers asked for that the knowledge lacks."""
         await ctx.defer(ephemeral=True)
-        recent = await _recent_actions(self.bot)
-        await send_private(ctx, knowledge_reply(self.bot, recent))
+        if view == "misses":
+            reply = misses_reply(self.bot.usage, self.bot.settings.prefix)
+        else:
+            reply = knowledge_reply(self.bot, await _recent_actions(self.bot))
+        await send_private(ctx, reply)
 
     @commands.hybrid_command(
         description="Sync slash commands globally, or to this server.", usage="[global|here]"
@@ -127,6 +135,7 @@ def knowledge_reply(bot: Briefbot, recent: Sequence[AuditEntry] = ()) -> Reply:
             label="Entries",
         ),
         point(f"{_when(knowledge.loaded_at)} from {knowledge.directory.name}/", label="Loaded"),
+        point(bot.store.version, label="Version"),
     ]
     last = bot.store.last_reload
     if last is not None:
@@ -140,7 +149,11 @@ def knowledge_reply(bot: Briefbot, recent: Sequence[AuditEntry] = ()) -> Reply:
             point(f"{_when(failure.at)} by {failure.actor}: {first}", label="Last reload error")
         )
     articles = tuple(point(a.title, label=a.id) for a in knowledge.articles)
-    sections = [Section("Articles", articles), Section("", tuple(facts))]
+    sections = [
+        Section("Articles", articles),
+        Section("", tuple(facts)),
+        most_read_section(bot.usage, bot.store.current),
+    ]
     if recent:
         sections.append(Section("Recent actions", tuple(_action(entry) for entry in recent)))
     return Reply(Status.ANSWERED, "Loaded knowledge", sections=tuple(sections))

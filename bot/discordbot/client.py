@@ -28,6 +28,7 @@ from bot.reply import Reply, Status, notice
 from bot.server_settings import ServerSettingsStore
 from bot.settings import Settings
 from bot.store import KnowledgeStore, ReloadOutcome
+from bot.usage_log import open_for
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class Briefbot(commands.AutoShardedBot):
         self._background: set[asyncio.Task[Any]] = set()
         self.sent = SentAnswers()
         self.command_ids: dict[str, int] = {}  # slash command name -> id, once known
+        self.usage = open_for(settings)  # what readers asked for (bot.usage_log); None: off
 
     async def setup_hook(self) -> None:
         """Read the servers' settings, load the cogs and listen for SIGHUP; slash commands are

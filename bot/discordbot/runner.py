@@ -16,6 +16,7 @@ from bot.loader import KnowledgeLoadError
 from bot.server_settings import ServerSettingsStore
 from bot.settings import Settings
 from bot.store import KnowledgeStore
+from bot.watch import start_watching
 
 EXIT_OK, EXIT_CONFIG = 0, 2
 
@@ -92,8 +93,13 @@ async def _serve(settings: Settings, store: KnowledgeStore) -> None:
     loop = asyncio.get_running_loop()
     for stop in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(stop, lambda name=stop.name: _stop(bot, name))
-    async with bot:
-        await bot.start(settings.token)  # type: ignore[arg-type]
+    watcher = start_watching(settings, store)  # reloads in its own thread, as `!reload` does
+    try:
+        async with bot:
+            await bot.start(settings.token)  # type: ignore[arg-type]
+    finally:
+        if watcher is not None:
+            watcher.stop()
     log.info("briefbot stopped")
 
 
