@@ -260,6 +260,10 @@ class KnowledgeBase:
         """Entries of one kind, in file order."""
         return list(self._by_kind.get(kind, ()))
 
+    def entries_in(self, article_id: str) -> list[Entry]:
+        """The entries one article covers, in file order."""
+        return list(self._by_article.get(article_id, ()))
+
     def excerpts(self) -> Iterator[Excerpt]:
         """Every excerpt the knowledge base cites, from every article."""
         for article in self.articles:
@@ -286,7 +290,8 @@ class KnowledgeBase:
         Each is otherwise built on first use; with them, an answer looks up instead of
         scanning the whole knowledge.
         """
-        for table in ("_articles_by_id", "_by_kind", "_names", "_statements_by_entry"):
+        tables = ("_articles_by_id", "_by_kind", "_by_article", "_names", "_statements_by_entry")
+        for table in tables:
             getattr(self, table)
 
     @cached_property
@@ -299,6 +304,14 @@ class KnowledgeBase:
         for entry in self.entries.values():
             found.setdefault(entry.kind, []).append(entry)
         return {kind: tuple(entries) for kind, entries in found.items()}
+
+    @cached_property
+    def _by_article(self) -> dict[str, tuple[Entry, ...]]:
+        found: dict[str, list[Entry]] = {}
+        for entry in self.entries.values():
+            for article_id in entry.article_ids:
+                found.setdefault(article_id, []).append(entry)
+        return {article_id: tuple(entries) for article_id, entries in found.items()}
 
     @cached_property
     def _names(self) -> tuple[dict[str, list[str]], int]:

@@ -17,6 +17,7 @@ from bot.store import KnowledgeStore
 from tests.helpers import (
     KNOWLEDGE_FILE_NAME,
     SHIPPED_KNOWLEDGE,
+    FixedSource,
     copy_knowledge,
     copy_several_articles,
 )
@@ -26,13 +27,6 @@ from tests.helpers import (
 def shipped_index() -> KnowledgeIndex:
     """The shipped knowledge, loaded once for the whole run (it is immutable)."""
     return KnowledgeIndex.build(load_knowledge(SHIPPED_KNOWLEDGE))
-
-
-class FixedSource:
-    """A knowledge source that always serves one index."""
-
-    def __init__(self, index: KnowledgeIndex) -> None:
-        self.current = index
 
 
 @pytest.fixture(scope="session")

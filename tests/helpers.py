@@ -119,6 +119,13 @@ def copy_knowledge(target: Path) -> Path:
     return target / "knowledge"
 
 
+class FixedSource:
+    """A knowledge source that always serves one index."""
+
+    def __init__(self, index: Any) -> None:
+        self.current = index
+
+
 def copy_several_articles(target: Path) -> Path:
     """The shipped article plus the synthetic ones of tests/articles/; returns the knowledge."""
     knowledge = copy_knowledge(target)

@@ -29,7 +29,8 @@ async def test_every_engine_command_is_a_prefix_and_slash_command(discord_bot: B
         [option] = options
         assert option["name"] == command.argument.slot
         assert option["required"] == command.required
-        assert option.get("autocomplete", False) == command.argument.names
+        completes = command.argument.names or command.argument.articles
+        assert option.get("autocomplete", False) == completes
         assert [c["value"] for c in option.get("choices", [])] == list(command.argument.choices)
 
 

@@ -52,7 +52,7 @@ def hybrid_command(spec: Command) -> commands.HybridCommand[Any, ..., None]:
         # The callback's parameter is `argument`; users see the table's name for it.
         callback = app_commands.rename(argument=argument.slot)(callback)
         callback = app_commands.describe(argument=argument.hint)(callback)
-        if argument.names:
+        if argument.names or argument.articles:
             callback = app_commands.autocomplete(argument=complete_name)(callback)
         if argument.choices:
             options = [app_commands.Choice(name=c, value=c) for c in argument.choices]
