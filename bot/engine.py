@@ -351,7 +351,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "list",
-        "Everything the bot knows, or one kind: "
+        "Everything known, or one kind: "  # at most 100 characters, as Discord allows
         + ", ".join(kind.info.plural for kind in Kind)
         + ", quotes, articles.",
         "products",

@@ -22,6 +22,7 @@ async def test_every_engine_command_is_a_prefix_and_slash_command(discord_bot: B
         slash = discord_bot.tree.get_command(command.name)
         assert slash is not None, command.name
         assert slash.description == command.summary
+        assert len(command.summary) <= 100, command.name  # Discord refuses longer descriptions
         options = slash.to_dict(discord_bot.tree).get("options", [])
         if command.argument is None:
             assert options == [], command.name
