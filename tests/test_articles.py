@@ -11,6 +11,7 @@ from bot.discordbot.embeds import render_pages
 from bot.engine import Engine
 from bot.index import KnowledgeIndex
 from bot.loader import load_knowledge
+from bot.render_json import render_json
 from bot.render_text import render_text
 from bot.reply import Reply, Status, plain
 from tests.helpers import FixedSource, copy_several_articles, edit_file
@@ -253,3 +254,10 @@ def test_help_explains_the_filter_when_several_are_loaded(several: Engine, engin
     assert "One article only: add in:ARTICLE (!list articles shows them)." in text
     _, alone = ask(engine, "!help search")
     assert "in:ARTICLE" not in alone
+
+
+def test_ask_json_names_the_article_and_its_address(several: Engine) -> None:
+    data = render_json(several.run("company", "Huawei"), "!company Huawei")
+    assert data["article"] == ASCEND
+    assert data["url"] == "https://example.com/2025/08/02/huawei-ascend-h20"
+    assert {c["article"] for c in data["citations"]} == {ASCEND}
