@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 from bot import answers
 from bot.answers import Answer, Asking
 from bot.index import KnowledgeIndex
-from bot.knowledge import Kind
+from bot.knowledge import Article, Kind
 from bot.matching import MAX_QUERY_CHARS
 from bot.reply import Reply, Section, Segment, Status, Suggestion, listed, notice, point
 from bot.user_text import clean, echo
@@ -41,6 +41,7 @@ class Argument:
     hint: str  # the slash command's description of that option
     names: bool = False  # entry names complete it (of the command's kind, or of any kind)
     choices: tuple[str, ...] = ()  # the only values it takes, offered as fixed choices
+    articles: bool = False  # article ids and titles complete it
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class Command:
     required: bool = False
     aliases: tuple[str, ...] = ()
     kind: Kind | None = None  # the entry kind a name argument is matched against
+    # `in:ARTICLE` after the argument, or this second slash option: answer from one article.
+    article: Argument | None = None
 
     def usage(self, prefix: str) -> str:
         """How to call the command, e.g. `!product NAME`."""
@@ -104,18 +107,37 @@ class Engine:
         parsed = self.parse(line, require_prefix, prefix)
         return None if parsed is None else self.run(parsed.command, parsed.argument, prefix)
 
-    def run(self, name: str, argument: str = "", prefix: str | None = None) -> Reply:
-        """Answer a command by name, as slash commands call it; sentences that name a command
-        use `prefix` (a server's own) or else the engine's."""
+    def run(
+        self, name: str, argument: str = "", prefix: str | None = None, article: str = ""
+    ) -> Reply:
+        """Answer a command by name, as slash commands call it. Sentences that name a command
+        use `prefix` (a server's own) or else the engine's; `article` is the slash command's
+        article option, the same as `in:ARTICLE` typed after the argument."""
         prefix = prefix or self.prefix
         command = self.commands.get(name.casefold())
         if command is None:
             return unknown_command(name, prefix)
         argument = clean(argument)
+        asked = argument
+        index = self.source.current
+        chosen = None
+        if command.article is not None:
+            argument, typed = split_article_filter(argument)
+            wanted = clean(article).removeprefix(answers.ARTICLE_FILTER) or typed
+            if wanted:
+                chosen, candidates = answers.find_article(index.knowledge, wanted)
+                if chosen is None:
+                    return no_such_article(wanted, candidates)
+                if not clean(article):
+                    asked = f"{argument} {answers.ARTICLE_FILTER}{chosen.id}".strip()
         if command.required and not argument:
             return usage(command, prefix)
-        reply = command.answer(Asking(self.source.current, argument, prefix))
-        return replace(reply, asked=Suggestion(command.name, argument))
+        reply = command.answer(Asking(index, argument, prefix, chosen))
+        return replace(reply, asked=Suggestion(command.name, asked))
+
+    def complete_article(self, typed: str, limit: int = 25) -> list[str]:
+        """Article ids a user may mean while typing an article, newest first."""
+        return _article_completions(self.source.current, clean(typed), limit)
 
     def about(self, text: str) -> Reply:
         """What the knowledge says about the things a message names ("Brief me on this")."""
@@ -125,6 +147,8 @@ class Engine:
         """Names a user may mean while typing an argument of a command, best first."""
         command = self.commands.get(name.casefold())
         index = self.source.current
+        if command and command.argument and command.argument.articles:
+            return self.complete_article(typed, limit)
         keys = index.keys_of(command.kind) if command and command.kind else None
         if not typed.strip():
             every = list(index.knowledge.entries) if keys is None else keys
@@ -133,6 +157,45 @@ class Engine:
         ranked = [s.key for s in index.names.rank(typed, keys) if s.score >= COMPLETE_SCORE]
         found = dict.fromkeys(index.names.starting_with(typed, keys) + ranked)
         return [index.entry(key).name for key in found][:limit]
+
+
+def split_article_filter(argument: str) -> tuple[str, str]:
+    """`export controls in:ARTICLE` -> ("export controls", "ARTICLE"). The filter is a word of
+    its own starting with `in:`, which no name has; the last one counts."""
+    words = argument.split()
+    found = [
+        i for i, word in enumerate(words) if word.casefold().startswith(answers.ARTICLE_FILTER)
+    ]
+    if not found:
+        return argument, ""
+    wanted = words[found[-1]][len(answers.ARTICLE_FILTER) :]
+    rest = [word for i, word in enumerate(words) if i not in found]
+    return " ".join(rest), wanted
+
+
+def no_such_article(wanted: str, candidates: list[Article]) -> Reply:
+    """`in:` named no one article: which it may be, and where to see them all."""
+    choices = tuple(Suggestion("brief", article.id) for article in candidates)
+    maybe: tuple[Segment, ...] = ("Did you mean ", *listed(choices), "? ") if choices else ()
+    return notice(
+        Status.NOT_FOUND,
+        "Which article?",
+        "No article is clearly ",
+        echo(answers.ARTICLE_FILTER + wanted),
+        ". ",
+        *maybe,
+        Suggestion("list", "articles"),
+        " shows every article with the id to type after in:.",
+        suggestions=(*choices, Suggestion("list", "articles")),
+    )
+
+
+def _article_completions(index: KnowledgeIndex, typed: str, limit: int) -> list[str]:
+    articles = answers.newest_first(index.knowledge.articles)
+    wanted = typed.casefold().strip()
+    if wanted:
+        articles = [a for a in articles if wanted in a.id or wanted in a.title.casefold()]
+    return [article.id for article in articles][:limit]
 
 
 def unknown_command(name: str, prefix: str) -> Reply:
@@ -207,6 +270,14 @@ def help_answer(ask: Asking) -> Reply:
         details.append(
             point("Also: ", *listed((Suggestion(a) for a in command.aliases), last=", "))
         )
+    if command.article is not None and ask.index.knowledge.several:
+        details.append(
+            point(
+                f"One article only: add {command.article.placeholder} (",
+                Suggestion("list", "articles"),
+                " shows them).",
+            )
+        )
     return Reply(
         Status.ANSWERED,
         f"{prefix}{command.name}",
@@ -217,6 +288,13 @@ def help_answer(ask: Asking) -> Reply:
 
 
 _NAME = Argument("NAME", "a name", "name", "", names=True)
+_ARTICLE = Argument(
+    f"{answers.ARTICLE_FILTER}ARTICLE",
+    "an article",
+    "article",
+    "Only this article (its id, from /list articles)",
+    articles=True,
+)
 
 
 def _lookup_command(kind: Kind) -> Command:
@@ -232,6 +310,7 @@ def _lookup_command(kind: Kind) -> Command:
         argument,
         required,
         kind=kind,
+        article=_ARTICLE,
     )
 
 
@@ -241,6 +320,13 @@ COMMANDS: tuple[Command, ...] = (
         "The article's key points, most important first.",
         "",
         answers.brief,
+        Argument(
+            "ARTICLE",
+            "an article",
+            "article",
+            "Which article (its title or id); leave empty for the newest",
+            articles=True,
+        ),
         aliases=("summary",),
     ),
     *(_lookup_command(kind) for kind in Kind),
@@ -257,6 +343,7 @@ COMMANDS: tuple[Command, ...] = (
             names=True,
         ),
         True,
+        article=_ARTICLE,
     ),
     Command(
         "search",
@@ -270,21 +357,23 @@ COMMANDS: tuple[Command, ...] = (
             "Words to look for, such as inference efficiency",
         ),
         True,
+        article=_ARTICLE,
     ),
     Command(
         "list",
-        "Everything the bot knows, or one kind: "
+        "Everything known, or one kind: "  # at most 100 characters, as Discord allows
         + ", ".join(kind.info.plural for kind in Kind)
-        + ", quotes.",
+        + ", quotes, articles.",
         "products",
         answers.listing,
         Argument(
             "KIND",
             "a kind",
             "kind",
-            ", ".join(kind.info.plural for kind in Kind) + " or quotes",
-            choices=(*(kind.info.plural for kind in Kind), "quotes"),
+            ", ".join(kind.info.plural for kind in Kind) + ", quotes or articles",
+            choices=(*(kind.info.plural for kind in Kind), "quotes", "articles"),
         ),
+        article=_ARTICLE,
     ),
     Command(
         "source",
@@ -298,6 +387,7 @@ COMMANDS: tuple[Command, ...] = (
             "An entry, such as H20; leave empty for the article itself",
             names=True,
         ),
+        article=_ARTICLE,
     ),
     Command(
         "help",

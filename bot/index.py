@@ -36,7 +36,7 @@ class KnowledgeIndex:
     def build(cls, knowledge: KnowledgeBase) -> KnowledgeIndex:
         """Index a validated knowledge base."""
         documents = [
-            Document(entry.id, " ".join(entry.names), entry.summary)
+            Document(entry.id, " ".join(entry.names), entry.every_summary)
             for entry in knowledge.entries.values()
         ]
         for article in knowledge.articles:
@@ -78,5 +78,6 @@ class KnowledgeIndex:
 
 def _words_about(entry: Entry) -> set[str]:
     """The words an entry's own text uses: a query may add them to its name and still mean it."""
-    texts = [*entry.names, entry.summary, entry.value or "", *(s.text for s in entry.sources)]
+    texts = [*entry.names, entry.every_summary, entry.value or ""]
+    texts += [excerpt.text for excerpt in entry.every_source]
     return set(normalise_name(" ".join(texts)).split())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -142,26 +142,83 @@ class Article:
     context: tuple[Point, ...]
     briefing: tuple[Point, ...]
     knowledge_file: Path
+    # Optional metadata, only as the article or its page states it.
+    published: date | None = None  # `date:` in the file
+    outlet: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What one article says about an entry: its own summary, excerpts and related ids."""
+
+    article_id: str
+    summary: str
+    sources: tuple[Excerpt, ...]
+    related: tuple[str, ...]
+    aliases: tuple[str, ...] = ()  # the names this article adds to the entry's identity
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A product, organisation, person, topic or key figure the article covers."""
+    """A product, organisation, person, topic or key figure, and what each article says of it.
+
+    The identity (id, kind, name, aliases, a figure's value) is defined once, in one article's
+    file or in a shared identities file; `coverage` holds each article's contribution, the most
+    relevant first (the newest dated article, then file order). `summary`, `sources`, `related`
+    and `article_id` are the most relevant article's, so one-article code reads them directly.
+    """
 
     id: str
     kind: Kind
     name: str
     aliases: tuple[str, ...]
-    summary: str
-    related: tuple[str, ...]
-    sources: tuple[Excerpt, ...]
-    article_id: str
+    coverage: tuple[Coverage, ...]  # never empty
     value: str | None = None  # figures only: the number as the article gives it
 
     @property
     def names(self) -> tuple[str, ...]:
         """The display name first, then every alias."""
         return (self.name, *self.aliases)
+
+    @property
+    def summary(self) -> str:
+        """The most relevant article's summary."""
+        return self.coverage[0].summary
+
+    @property
+    def sources(self) -> tuple[Excerpt, ...]:
+        """The most relevant article's excerpts."""
+        return self.coverage[0].sources
+
+    @property
+    def related(self) -> tuple[str, ...]:
+        """The ids the most relevant article relates to this entry."""
+        return self.coverage[0].related
+
+    @property
+    def article_id(self) -> str:
+        """The most relevant article covering the entry."""
+        return self.coverage[0].article_id
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        """Every article covering the entry, the most relevant first."""
+        return tuple(part.article_id for part in self.coverage)
+
+    def in_article(self, article_id: str) -> Coverage | None:
+        """What one article says about the entry; None when it does not cover it."""
+        return next((part for part in self.coverage if part.article_id == article_id), None)
+
+    @property
+    def every_summary(self) -> str:
+        """Every article's summary together, for search."""
+        return " ".join(part.summary for part in self.coverage)
+
+    @property
+    def every_source(self) -> tuple[Excerpt, ...]:
+        """Every article's excerpts about the entry."""
+        return tuple(excerpt for part in self.coverage for excerpt in part.sources)
 
 
 @dataclass(frozen=True)
@@ -194,9 +251,18 @@ class KnowledgeBase:
         """The article with this id."""
         return self._articles_by_id[article_id]
 
+    @property
+    def several(self) -> bool:
+        """More than one article is loaded, so every answer must name its article."""
+        return len(self.articles) > 1
+
     def of_kind(self, kind: Kind) -> list[Entry]:
         """Entries of one kind, in file order."""
         return list(self._by_kind.get(kind, ()))
+
+    def entries_in(self, article_id: str) -> list[Entry]:
+        """The entries one article covers, in file order."""
+        return list(self._by_article.get(article_id, ()))
 
     def excerpts(self) -> Iterator[Excerpt]:
         """Every excerpt the knowledge base cites, from every article."""
@@ -204,7 +270,7 @@ class KnowledgeBase:
             for point in (*article.context, *article.briefing):
                 yield from point.sources
         for entry in self.entries.values():
-            yield from entry.sources
+            yield from entry.every_source
         for statement in self.statements:
             yield statement.excerpt
 
@@ -224,7 +290,8 @@ class KnowledgeBase:
         Each is otherwise built on first use; with them, an answer looks up instead of
         scanning the whole knowledge.
         """
-        for table in ("_articles_by_id", "_by_kind", "_names", "_statements_by_entry"):
+        tables = ("_articles_by_id", "_by_kind", "_by_article", "_names", "_statements_by_entry")
+        for table in tables:
             getattr(self, table)
 
     @cached_property
@@ -237,6 +304,14 @@ class KnowledgeBase:
         for entry in self.entries.values():
             found.setdefault(entry.kind, []).append(entry)
         return {kind: tuple(entries) for kind, entries in found.items()}
+
+    @cached_property
+    def _by_article(self) -> dict[str, tuple[Entry, ...]]:
+        found: dict[str, list[Entry]] = {}
+        for entry in self.entries.values():
+            for article_id in entry.article_ids:
+                found.setdefault(article_id, []).append(entry)
+        return {article_id: tuple(entries) for article_id, entries in found.items()}
 
     @cached_property
     def _names(self) -> tuple[dict[str, list[str]], int]:

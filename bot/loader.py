@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,16 @@ from bot.article import (
     normalise_excerpt,
     parse_article,
 )
-from bot.knowledge import Article, Entry, Excerpt, Kind, KnowledgeBase, Point, Statement
+from bot.knowledge import (
+    Article,
+    Coverage,
+    Entry,
+    Excerpt,
+    Kind,
+    KnowledgeBase,
+    Point,
+    Statement,
+)
 from bot.matching import normalise_name
 from bot.schema_errors import schema_problems
 from bot.yaml_source import Path_, YamlDocument, YamlFileError, parse_yaml
@@ -77,6 +86,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     builder = _Builder(directory, errors)
     for path in files:
         builder.add_file(path)
+    builder.resolve_entries()
     builder.check_references()
     if len(builder.entries) > MAX_ENTRIES:
         errors.append(
@@ -170,8 +180,30 @@ def read_text_capped(path: Path, limit: int) -> str:
         ) from None
 
 
+Place = tuple[str, YamlDocument, Path_]  # a file as shown, its document, a field in it
+
+
+@dataclass
+class _Identity:
+    """An entry's identity as one file defines it: the part no other file may define again."""
+
+    id: str
+    kind: Kind
+    name: str
+    aliases: tuple[str, ...]
+    value: str | None
+    place: Place
+    parts: list[tuple[Coverage, Place]] = field(default_factory=list)
+
+
 class _Builder:
-    """Accumulates articles, entries and statements across files, recording errors as it goes."""
+    """Accumulates articles, entries and statements across files, recording errors as it goes.
+
+    An entry's identity (kind, name, aliases) is defined once, by an article's entry or by a
+    shared identities file; every article's entry with that id contributes its own coverage.
+    Contributions may come before their definition in file order, so entries are assembled
+    once every file is read (`resolve_entries`).
+    """
 
     def __init__(self, directory: Path, errors: list[KnowledgeError]) -> None:
         self.directory = directory
@@ -180,7 +212,10 @@ class _Builder:
         self.entries: dict[str, Entry] = {}
         self.statements: list[Statement] = []
         # Where each entry and statement was declared, for reference errors found later.
-        self.places: dict[str, tuple[str, YamlDocument, Path_]] = {}
+        self.places: dict[str, Place] = {}
+        self.identities: dict[str, _Identity] = {}
+        self.contributions: dict[str, list[tuple[Coverage, Place]]] = {}
+        self.in_article: dict[tuple[str, str], Place] = {}  # (article id, entry id) -> place
         self.references: list[tuple[str, YamlDocument, Path_, str, set[Kind] | None]] = []
         self.aliases: dict[tuple[Kind, str], str] = {}
         self.article_ids: set[str] = set()
@@ -203,6 +238,10 @@ class _Builder:
             self.error(shown, doc, field_path, message)
         if problems:
             return
+        if "entities" in doc.data:
+            for index, raw in enumerate(doc.data["entities"]):
+                self._identity(shown, doc, ("entities", index), raw)
+            return
         article = self._article(path, shown, doc)
         if article is None:
             return
@@ -223,9 +262,10 @@ class _Builder:
                 f"another file already has the article id '{raw['id']}'",
             )
             return None
-        text = self._article_text(path, shown, doc, raw)
-        if text is None:
+        read = self._article_text(path, shown, doc, raw)
+        if read is None:
             return None
+        text, body = read
         if normalise_excerpt(raw["title"], text.debris) != text.paragraphs[0].normalised:
             self.error(
                 shown,
@@ -259,11 +299,42 @@ class _Builder:
             points("context"),
             points("briefing"),
             path,
+            self._date(raw, body, shown, doc),
+            self._outlet(raw, body, shown, doc),
+            raw.get("url", ""),
         )
+
+    def _date(self, raw: dict[str, Any], body: str, shown: str, doc: YamlDocument) -> date | None:
+        """The article's `date`, which its file must state (2025-07-20, July 20, 2025, …)."""
+        if "date" not in raw:
+            return None
+        try:
+            published = date.fromisoformat(raw["date"])
+        except ValueError:
+            self.error(shown, doc, ("article", "date"), "is not a real date; check the numbers")
+            return None
+        if not any(_folded(form) in _folded(body) for form in _date_forms(published)):
+            message = (
+                f"{published.strftime('%B')} {published.day}, {published.year} is not stated in "
+                "the article file; give a date only when the article or its page states it"
+            )
+            self.error(shown, doc, ("article", "date"), message)
+        return published
+
+    def _outlet(self, raw: dict[str, Any], body: str, shown: str, doc: YamlDocument) -> str:
+        """The article's `outlet`, which its file must name."""
+        outlet = raw.get("outlet", "")
+        if outlet and _folded(outlet) not in _folded(body):
+            message = (
+                f"{_short(outlet)} is not named in the article file; give the outlet only as the "
+                "article or its page names it"
+            )
+            self.error(shown, doc, ("article", "outlet"), message)
+        return outlet
 
     def _article_text(
         self, path: Path, shown: str, doc: YamlDocument, raw: dict[str, Any]
-    ) -> ArticleText | None:
+    ) -> tuple[ArticleText, str] | None:
         source_path = path.parent / raw["source"]
         try:
             body = read_text_capped(source_path, MAX_ARTICLE_BYTES)
@@ -294,7 +365,7 @@ class _Builder:
                 "the article has no text before body_ends_before",
             )
             return None
-        return text
+        return text, body
 
     def _excerpts(
         self,
@@ -342,34 +413,158 @@ class _Builder:
         path: Path_,
         raw: dict[str, Any],
     ) -> None:
-        if not self._declare(raw["id"], shown, doc, path):
+        entry_id = raw["id"]
+        place = (shown, doc, path)
+        earlier = self.in_article.get((article.id, entry_id)) or self.places.get(entry_id)
+        if earlier is not None and (earlier[0] == shown or "kind" in raw):
+            self._already_used(entry_id, place, earlier, defines="kind" in raw)
             return
-        kind = Kind(raw["kind"])
-        aliases = tuple(raw["aliases"])
-        self._check_names(kind, raw["id"], (raw["name"], *aliases), shown, doc, path)
+        self.in_article[(article.id, entry_id)] = place
         for index, related in enumerate(raw["related"]):
             self.references.append((shown, doc, (*path, "related", index), related, None))
         sources = self._excerpts(
             article.id, article.text, shown, doc, (*path, "sources"), raw["sources"]
         )
-        value = raw.get("value")
-        if value and sources and not any(_says(excerpt.text, value) for excerpt in sources):
-            message = (
-                f"{value!r} is not in this entry's sources; write the figure as the article "
-                "gives it, and cite the excerpt that gives it"
+        aliases = tuple(raw.get("aliases", ()))
+        if "kind" in raw:
+            self.places[entry_id] = place
+            kind = Kind(raw["kind"])
+            self._check_names(kind, entry_id, (raw["name"], *aliases), shown, doc, path)
+            value = raw.get("value")
+            if value and sources and not any(_says(excerpt.text, value) for excerpt in sources):
+                message = (
+                    f"{value!r} is not in this entry's sources; write the figure as the article "
+                    "gives it, and cite the excerpt that gives it"
+                )
+                self.error(shown, doc, (*path, "value"), message)
+            self.identities[entry_id] = _Identity(
+                entry_id, kind, raw["name"], aliases, value, place
             )
-            self.error(shown, doc, (*path, "value"), message)
-        self.entries[raw["id"]] = Entry(
-            raw["id"],
-            kind,
-            raw["name"],
-            aliases,
-            raw["summary"],
-            tuple(raw["related"]),
-            sources,
-            article.id,
-            raw.get("value"),
-        )
+            aliases = ()  # the identity's own; a contribution's are checked once it is known
+        coverage = Coverage(article.id, raw["summary"], sources, tuple(raw["related"]), aliases)
+        self.contributions.setdefault(entry_id, []).append((coverage, place))
+
+    def _identity(self, shown: str, doc: YamlDocument, path: Path_, raw: dict[str, Any]) -> None:
+        """An identity in a shared identities file, for articles to contribute to."""
+        entry_id, place = raw["id"], (shown, doc, path)
+        if entry_id in self.places:
+            self._already_used(entry_id, place, self.places[entry_id], defines=True)
+            return
+        self.places[entry_id] = place
+        kind = Kind(raw["kind"])
+        aliases = tuple(raw["aliases"])
+        self._check_names(kind, entry_id, (raw["name"], *aliases), shown, doc, path)
+        self.identities[entry_id] = _Identity(entry_id, kind, raw["name"], aliases, None, place)
+
+    def _already_used(self, item_id: str, place: Place, earlier: Place, defines: bool) -> None:
+        other_file, other_doc, other_path = earlier
+        where = f"{other_file}:{other_doc.line_of(other_path)}"
+        if defines and other_file != place[0]:
+            message = (
+                f"the id '{item_id}' is already used at {where}, which defines it; to add what "
+                "this article says about it, keep only id, summary, related, sources and any new "
+                "aliases here, or give this entry an id of its own"
+            )
+        else:
+            message = f"the id '{item_id}' is already used at {where}; ids must be unique"
+        self.error(place[0], place[1], (*place[2], "id"), message)
+
+    def resolve_entries(self) -> None:
+        """Assemble each entry from its identity and every article's coverage of it.
+
+        The coverage is ordered most relevant first: the newest dated article, then the
+        undated ones, each in file order.
+        """
+        order = {article.id: position for position, article in enumerate(self.articles)}
+        dates = {article.id: article.published for article in self.articles}
+
+        def relevance(part: tuple[Coverage, Place]) -> tuple[bool, int, int]:
+            article_id = part[0].article_id
+            published = dates[article_id]
+            return published is None, -published.toordinal() if published else 0, order[article_id]
+
+        for entry_id, parts in self.contributions.items():
+            identity = self.identities.get(entry_id)
+            if identity is None:
+                for _, place in parts:
+                    self._undefined(entry_id, place)
+            else:
+                identity.parts = sorted(parts, key=relevance)
+        for entry_id, identity in self.identities.items():
+            if not identity.parts:
+                shown, doc, path = identity.place
+                self.error(
+                    shown,
+                    doc,
+                    (*path, "id"),
+                    f"no article says anything about '{entry_id}'; add an entry with "
+                    f"id: {entry_id}, its summary and sources to an article that covers it, "
+                    "or remove this identity",
+                )
+                continue
+            names = list(identity.aliases)
+            for coverage, place in identity.parts:
+                if place is identity.place:
+                    continue  # the entry that defines the identity; its names are checked
+                if identity.kind is Kind.FIGURE:
+                    self.error(
+                        place[0],
+                        place[1],
+                        (*place[2], "id"),
+                        f"'{entry_id}' is a figure, and a figure is one article's number; "
+                        "give this one an id of its own, with kind, name and value",
+                    )
+                    continue
+                for index, alias in enumerate(coverage.aliases):
+                    at = (place[0], place[1], (*place[2], "aliases", index))
+                    if self._new_name(identity, (identity.name, *names), alias, at):
+                        names.append(alias)
+            self.entries[entry_id] = Entry(
+                entry_id,
+                identity.kind,
+                identity.name,
+                tuple(names),
+                tuple(coverage for coverage, _ in identity.parts),
+                identity.value,
+            )
+
+    def _new_name(
+        self, identity: _Identity, names: tuple[str, ...], alias: str, place: Place
+    ) -> bool:
+        """Whether a contributed alias is new to the entry, and no other entry's; errors if not."""
+        shown, doc, path = place
+        key = normalise_name(alias)
+        if not key:
+            self.error(shown, doc, path, "has no letters or digits to match on")
+            return False
+        if key in {normalise_name(name) for name in names}:
+            self.error(
+                shown, doc, path, f"'{alias}' is already a name of '{identity.id}'; remove it"
+            )
+            return False
+        owner = self.aliases.setdefault((identity.kind, key), identity.id)
+        if owner != identity.id:
+            kind = identity.kind.value
+            self.error(
+                shown,
+                doc,
+                path,
+                f"'{alias}' is also a name of the {kind} '{owner}'; give each {kind} its own names",
+            )
+            return False
+        return True
+
+    def _undefined(self, entry_id: str, place: Place) -> None:
+        shown, doc, path = place
+        if entry_id in self.places:  # a statement's id
+            message = f"'{entry_id}' is a statement's id; give this entry an id of its own"
+        else:
+            message = (
+                f"adds to the entry '{entry_id}', but no file defines it; give this entry kind, "
+                "name and aliases, or define the identity in an identities file "
+                f"(entities: [{{id: {entry_id}, kind: …, name: …, aliases: []}}])"
+            )
+        self.error(shown, doc, (*path, "id"), message)
 
     def _check_names(
         self,
@@ -467,6 +662,23 @@ class _Builder:
                     f"refers to '{target}', which is a {entry.kind.value}; "
                     "a speaker must be a person",
                 )
+
+
+def _folded(text: str) -> str:
+    """Text compared loosely: case, whitespace and curly quotes folded."""
+    return " ".join(normalise_excerpt(text).casefold().split())
+
+
+def _date_forms(day: date) -> tuple[str, ...]:
+    """The ways an article may print a date: 2025-07-20, July 20, 2025, 20 July 2025, …"""
+    month, short = day.strftime("%B"), day.strftime("%b")
+    return (
+        day.isoformat(),
+        f"{day.year}/{day.month:02d}/{day.day:02d}",
+        f"{day.month:02d}/{day.day:02d}/{day.year}",
+        *(f"{m} {day.day}, {day.year}" for m in (month, short, f"{short}.")),
+        *(f"{day.day} {m} {day.year}" for m in (month, short)),
+    )
 
 
 def _says(excerpt: str, value: str) -> bool:

@@ -24,6 +24,7 @@ def render_json(reply: Reply, command: str, prefix: str = "!") -> dict[str, Any]
         "label": reply.label,
         "entry": reply.entry_id or None,
         "article": reply.article_title or None,
+        "url": reply.article_url or None,
         "lead": [_point(p, prefix) for p in reply.lead],
         "sections": [
             {"title": s.title, "points": [_point(p, prefix) for p in s.points]}

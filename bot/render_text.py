@@ -10,6 +10,8 @@ NAMES_SEPARATOR = ", "
 def render_text(reply: Reply, prefix: str = "!") -> str:
     """The reply as the console prints it: what it is, its facts, the next steps, the key."""
     lines = [f"{reply.label}: {reply.title}" if reply.label else reply.title]
+    if reply.several_articles and reply.article_title and reply.article_title != reply.title:
+        lines.append(f"From “{reply.article_title}”")  # which of the articles this is from
     if reply.lead:
         lines += ["", " ".join(render_point(p, prefix) for p in reply.lead)]
     for section in reply.sections:
@@ -19,9 +21,11 @@ def render_text(reply: Reply, prefix: str = "!") -> str:
         tail.append("Related: " + NAMES_SEPARATOR.join(s.argument for s in reply.related_not_shown))
     if reply.suggestions and reply.ok:
         tail.append("Next: " + ", ".join(s.typed(prefix) for s in reply.suggestions))
-    if reply.paragraphs:
-        source = reply.citations[0].source if reply.citations else "the article"
-        tail.append(f"¶N = paragraph N of {source}")
+    sources = list(dict.fromkeys(citation.source for citation in reply.citations))
+    if reply.paragraphs and len(sources) > 1:
+        tail.append("¶N = paragraph N of the article it is listed under")
+    elif reply.paragraphs:
+        tail.append(f"¶N = paragraph N of {sources[0] if sources else 'the article'}")
     if tail:
         lines += ["", *tail]
     return "\n".join(lines)

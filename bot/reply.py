@@ -154,6 +154,8 @@ class Reply:
     related: tuple[Suggestion, ...] = ()
     label: str = ""  # what the answer is, above its title: "Product", "Key figure"
     article_title: str = ""  # set when the reply cites exactly one article
+    article_url: str = ""  # that article's address, when its file gives one
+    several_articles: bool = False  # more than one is loaded: name the article of every fact
     entry_id: str = ""  # the entry the reply is about, when it is about one
     whole: bool = False  # a digest read in one go (the briefing, help): never split into pages
     asked: Suggestion | None = None  # the command that produced it, to page or source it again
@@ -199,5 +201,7 @@ def sources_reply(reply: Reply) -> Reply:
         sections=(Section("", excerpts),),
         citations=reply.citations,
         article_title=reply.article_title,
+        article_url=reply.article_url,
+        several_articles=reply.several_articles,
         asked=reply.asked,
     )

@@ -48,7 +48,10 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
             for name in value
             if isinstance(error.instance, dict) and name not in error.instance
         ]
-        name = missing[0] if missing else "a field"
+        # One error per missing field: name the one this error is about.
+        name = next(
+            (n for n in missing if repr(n) in error.message), missing[0] if missing else "a field"
+        )
         return (*path, name), f"is missing; add '{name}'"
     if validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
@@ -75,6 +78,10 @@ def _explain(error: ValidationError) -> tuple[Path_, str]:
         return path, "must be ticker debris such as 'NVDA--': capital letters, then two dashes"
     if validator == "pattern" and value == "\\S":
         return path, "must not be blank"
+    if validator == "pattern" and value.startswith("^https?"):
+        return path, "must be a web address starting with https:// or http://"
+    if validator == "pattern" and value.startswith("^[0-9]{4}"):
+        return path, "must be a date as YYYY-MM-DD in quotes, such as '2025-07-20'"
     if validator == "pattern":
         return (
             path,

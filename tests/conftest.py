@@ -14,7 +14,13 @@ from bot.index import KnowledgeIndex
 from bot.loader import load_knowledge
 from bot.settings import Settings
 from bot.store import KnowledgeStore
-from tests.helpers import KNOWLEDGE_FILE_NAME, SHIPPED_KNOWLEDGE, copy_knowledge
+from tests.helpers import (
+    KNOWLEDGE_FILE_NAME,
+    SHIPPED_KNOWLEDGE,
+    FixedSource,
+    copy_knowledge,
+    copy_several_articles,
+)
 
 
 @pytest.fixture(scope="session")
@@ -23,17 +29,23 @@ def shipped_index() -> KnowledgeIndex:
     return KnowledgeIndex.build(load_knowledge(SHIPPED_KNOWLEDGE))
 
 
-class FixedSource:
-    """A knowledge source that always serves one index."""
-
-    def __init__(self, index: KnowledgeIndex) -> None:
-        self.current = index
-
-
 @pytest.fixture(scope="session")
 def engine(shipped_index: KnowledgeIndex) -> Engine:
     """An engine over the shipped knowledge with the default prefix."""
     return Engine(FixedSource(shipped_index))
+
+
+@pytest.fixture(scope="session")
+def several_index(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeIndex:
+    """The shipped article with the two synthetic ones of tests/articles/, loaded once."""
+    knowledge = copy_several_articles(tmp_path_factory.mktemp("several"))
+    return KnowledgeIndex.build(load_knowledge(knowledge))
+
+
+@pytest.fixture(scope="session")
+def several(several_index: KnowledgeIndex) -> Engine:
+    """An engine over three articles that share NVIDIA, Huawei, the H20 and SMIC."""
+    return Engine(FixedSource(several_index))
 
 
 @pytest.fixture

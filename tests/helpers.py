@@ -24,6 +24,8 @@ from tests.discord_emulator.log import RecordedRequest
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_KNOWLEDGE = REPO / "knowledge"
 KNOWLEDGE_FILE_NAME = "nvidia-huang-china-ai.yaml"
+# Two small synthetic articles and a shared identities file, loaded beside the shipped article.
+MORE_ARTICLES = REPO / "tests" / "articles"
 BRIEFBOT = Path(sys.executable).with_name("briefbot")
 START_TIMEOUT = 20.0
 REPLY_TIMEOUT = 10.0
@@ -115,6 +117,22 @@ def copy_knowledge(target: Path) -> Path:
     shutil.copytree(SHIPPED_KNOWLEDGE, target / "knowledge")
     shutil.copytree(REPO / "seeds", target / "seeds")
     return target / "knowledge"
+
+
+class FixedSource:
+    """A knowledge source that always serves one index."""
+
+    def __init__(self, index: Any) -> None:
+        self.current = index
+
+
+def copy_several_articles(target: Path) -> Path:
+    """The shipped article plus the synthetic ones of tests/articles/; returns the knowledge."""
+    knowledge = copy_knowledge(target)
+    for folder in ("knowledge", "seeds"):
+        for path in (MORE_ARTICLES / folder).iterdir():
+            shutil.copy(path, target / folder / path.name)
+    return knowledge
 
 
 def clean_env(**extra: str) -> dict[str, str]:

@@ -22,14 +22,22 @@ async def test_every_engine_command_is_a_prefix_and_slash_command(discord_bot: B
         slash = discord_bot.tree.get_command(command.name)
         assert slash is not None, command.name
         assert slash.description == command.summary
+        assert len(command.summary) <= 100, command.name  # Discord refuses longer descriptions
         options = slash.to_dict(discord_bot.tree).get("options", [])
         if command.argument is None:
             assert options == [], command.name
             continue
-        [option] = options
+        option, *more = options
+        if command.article is None:
+            assert more == [], command.name
+        else:
+            [article] = more
+            assert (article["name"], article["required"]) == (command.article.slot, False)
+            assert article["autocomplete"] is True
         assert option["name"] == command.argument.slot
         assert option["required"] == command.required
-        assert option.get("autocomplete", False) == command.argument.names
+        completes = command.argument.names or command.argument.articles
+        assert option.get("autocomplete", False) == completes
         assert [c["value"] for c in option.get("choices", [])] == list(command.argument.choices)
 
 

@@ -592,7 +592,7 @@ def test_help_lists_every_command(engine: Engine) -> None:
         ("!quote", "!quote", "!quote ABOUT"),
         ("QUOTE", "!quote", "!quote ABOUT"),
         ("figure", "!figure", "!figure [NAME]"),
-        ("summary", "!brief", "!brief"),
+        ("summary", "!brief", "!brief [ARTICLE]"),
     ],
 )
 def test_help_on_one_command(engine: Engine, argument: str, title: str, usage: str) -> None:

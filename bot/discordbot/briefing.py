@@ -27,11 +27,11 @@ Context = commands.Context[Briefbot]
 Callback = Callable[..., Coroutine[Any, Any, None]]
 
 
-async def answer(ctx: Context, argument: str | None = None) -> None:
+async def answer(ctx: Context, argument: str | None = None, article: str | None = None) -> None:
     """Run the engine command this hybrid command stands for and send its reply."""
     assert ctx.command is not None
     prefix = ctx.bot.prefix_in(ctx.guild)  # the server's own, in sentences that name commands
-    reply = ctx.bot.engine.run(ctx.command.name, argument or "", prefix)
+    reply = ctx.bot.engine.run(ctx.command.name, argument or "", prefix, article or "")
     await ctx.bot.send_reply(ctx, reply)
     note(ctx.bot.usage, reply)
 
@@ -48,6 +48,14 @@ async def complete_name(
     ]
 
 
+async def complete_article(
+    interaction: discord.Interaction[Briefbot], typed: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete for the article option: article ids, newest first."""
+    ids = interaction.client.engine.complete_article(typed, MAX_CHOICES)
+    return [app_commands.Choice(name=i[:MAX_CHOICE_CHARS], value=i[:MAX_CHOICE_CHARS]) for i in ids]
+
+
 def hybrid_command(spec: Command) -> commands.HybridCommand[Any, ..., None]:
     """The hybrid command for one engine command."""
     callback = _callback(spec)
@@ -56,36 +64,57 @@ def hybrid_command(spec: Command) -> commands.HybridCommand[Any, ..., None]:
         # The callback's parameter is `argument`; users see the table's name for it.
         callback = app_commands.rename(argument=argument.slot)(callback)
         callback = app_commands.describe(argument=argument.hint)(callback)
-        if argument.names:
+        if argument.names or argument.articles:
             callback = app_commands.autocomplete(argument=complete_name)(callback)
         if argument.choices:
             options = [app_commands.Choice(name=c, value=c) for c in argument.choices]
             callback = app_commands.choices(argument=options)(callback)
+    if spec.article is not None:  # a second, optional slash option; prefix users type in:ID
+        callback = app_commands.rename(article=spec.article.slot)(callback)
+        callback = app_commands.describe(article=spec.article.hint)(callback)
+        callback = app_commands.autocomplete(article=complete_article)(callback)
     return commands.hybrid_command(
         name=spec.name, aliases=list(spec.aliases), description=spec.summary
     )(callback)
 
 
 def _callback(spec: Command) -> Callback:
-    # Three shapes, because discord.py reads whether an argument is required (and whether
-    # there is one) from the callback's signature.
+    # One shape per signature, because discord.py reads from the callback's signature whether
+    # there is an argument, whether it is required, and which slash options there are. A
+    # prefix command's text is all `argument` (its keyword-only parameter takes the rest).
     if spec.argument is None:
 
         async def no_argument(ctx: Context) -> None:
             await answer(ctx)
 
         return no_argument
-    if spec.required:
+    if spec.article is None:
+        if spec.required:
 
-        async def required(ctx: Context, *, argument: str) -> None:
+            async def required(ctx: Context, *, argument: str) -> None:
+                await answer(ctx, argument)
+
+            return required
+
+        async def optional(ctx: Context, *, argument: str | None = None) -> None:
             await answer(ctx, argument)
 
-        return required
+        return optional
+    if spec.required:
 
-    async def optional(ctx: Context, *, argument: str | None = None) -> None:
-        await answer(ctx, argument)
+        async def required_in_article(
+            ctx: Context, *, argument: str, article: str | None = None
+        ) -> None:
+            await answer(ctx, argument, article)
 
-    return optional
+        return required_in_article
+
+    async def optional_in_article(
+        ctx: Context, *, argument: str | None = None, article: str | None = None
+    ) -> None:
+        await answer(ctx, argument, article)
+
+    return optional_in_article
 
 
 async def brief_me_on_this(

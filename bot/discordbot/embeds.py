@@ -93,6 +93,7 @@ def render_pages(reply: Reply, style: CommandStyle = TYPED, next_steps: bool = T
             title=_cut(discord.utils.escape_markdown(reply.title), TITLE_LIMIT),
             description=text or None,
             colour=ANSWER_COLOUR if reply.ok else NOTICE_COLOUR,
+            url=reply.article_url or None,  # the title links to the one article it is about
         )
         if reply.label:
             embed.set_author(name=_cut(reply.label, AUTHOR_LIMIT))
