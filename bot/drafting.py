@@ -698,7 +698,8 @@ def to_yaml(result: Draft) -> str:
     if result.linked:
         out += [
             "#",
-            "# Already in the knowledge: linked by id, not copied (add to those entries there):",
+            "# Already in the knowledge: each gets an entry below that adds what this article says",
+            "# to the one defined there (figures excepted: give a new figure its own id):",
         ]
         for candidate in result.linked:
             known_id, where = candidate.known or ("", "")
@@ -726,6 +727,9 @@ def to_yaml(result: Draft) -> str:
     for kind in Kind:
         for candidate in (c for c in result.new if c.kind is kind):
             out += _entry_yaml(candidate, ids, result)
+    # A figure is one article's number: a known figure's name is only pointed out above.
+    for candidate in (c for c in result.linked if c.kind is not Kind.FIGURE and c.sentences):
+        out += _entry_yaml(candidate, ids, result)
     out.append("")
     out.append("statements:" if result.statements else "statements: []")
     for statement in result.statements:
@@ -757,13 +761,17 @@ def _entry_yaml(candidate: Candidate, ids: set[str], result: Draft) -> list[str]
         f"  # {candidate.kind.value}, found as {candidate.how}"
         + (f"; lines {lines}" if lines else ""),
         f"  - id: {candidate.id}",
-        f"    kind: {candidate.kind.value}",
-        f"    name: {q(candidate.name)}",
     ]
-    if candidate.value is not None:
-        block.append(f"    value: {q(candidate.value)}")
+    if candidate.known is not None:
+        # What this article says about an entity the knowledge already has: a contribution
+        # to its identity, not a twin of it.
+        block.insert(1, f"  # adds to {candidate.known[0]}, defined in {candidate.known[1]}")
+    else:
+        block += [f"    kind: {candidate.kind.value}", f"    name: {q(candidate.name)}"]
+        if candidate.value is not None:
+            block.append(f"    value: {q(candidate.value)}")
+        block.append(f"    aliases: [{', '.join(q(a) for a in candidate.aliases)}]")
     block += [
-        f"    aliases: [{', '.join(q(a) for a in candidate.aliases)}]",
         "    # review: the article's own sentence, not yet a summary",
         f"    summary: {q(summary)}",
         f"    related: [{', '.join(related[:MAX_RELATED])}]",

@@ -176,7 +176,14 @@ def test_a_second_article_links_to_what_the_knowledge_knows(tmp_path: Path) -> N
     assert "#   already known as nvidia in nvidia-huang-china-ai.yaml: NVIDIA" in text
     assert "#   already known as jensen-huang in nvidia-huang-china-ai.yaml: Jensen Huang" in text
     assert "already known as huawei" in result.stderr
-    assert "    speaker: jensen-huang" in text and "  - id: nvidia\n" not in text
+    assert "    speaker: jensen-huang" in text
+    # What this article says about NVIDIA is added to the entry defined there, never a twin.
+    contribution = text.split("  - id: nvidia\n", 1)[1].split("\n\n", 1)[0]
+    assert "kind:" not in contribution and "name:" not in contribution
+    assert "Shanghai" in contribution
+    assert "briefbot check passes" in result.stderr
+    merged = load_knowledge(tmp_path / "knowledge").entries["nvidia"]
+    assert len(merged.coverage) == 2  # the shipped article's and this one's
     assert 'text: "will train a thousand engineers"\n    direct: true' in text
     assert "briefbot check passes" in result.stderr
     assert _briefbot("check", "--knowledge", str(tmp_path / "knowledge")).returncode == 0
