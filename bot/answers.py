@@ -569,3 +569,11 @@ def mentioned(ask: Asking) -> Reply:
         " shows what it does.",
         suggestions=(Suggestion("list"),),
     )
+
+
+# For answers built elsewhere from these pieces (`bot.questions`): the same citations, the same
+# statements layout, the same article sentences, never a second copy of them.
+
+answered = _answer
+statements_answer = _quotes
+sentence_excerpt = _sentence

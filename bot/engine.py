@@ -12,7 +12,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from bot import answers
+from bot import answers, questions
 from bot.answers import Answer, Asking
 from bot.index import KnowledgeIndex
 from bot.knowledge import Kind
@@ -247,6 +247,19 @@ COMMANDS: tuple[Command, ...] = (
             "about",
             "A company, product, topic or person, such as Huawei",
             names=True,
+        ),
+        True,
+    ),
+    Command(
+        "ask",
+        "A question in your own words, answered from the article.",
+        "what did huang say about huawei",
+        questions.ask,
+        Argument(
+            "QUESTION",
+            "a question",
+            "question",
+            "A question in your own words, such as: what did Huang say about Huawei?",
         ),
         True,
     ),
