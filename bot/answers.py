@@ -36,6 +36,7 @@ MAX_ENTRY_HITS = 5
 MAX_SENTENCE_HITS = 3
 MAX_ALIASES_SHOWN = 6
 ARTICLE_SIMILAR = 60.0
+LIST_SIMILAR = 75.0  # a misspelt list name ("prodcts") this close gets "Did you mean"
 LONG_NAME = 32  # characters; past this a suggestion types an alias instead
 _STATEMENT_WORDS = ("quotes", "quote", "statements", "statement")
 
@@ -446,12 +447,17 @@ def listing(ask: Asking) -> Reply:
     kind = kind_named(word)
     if kind is None:
         kinds = ", ".join(kind.info.plural for kind in Kind)
+        lists = (*(kind.info.plural for kind in Kind), "quotes")
+        closest = process.extractOne(word, lists, scorer=fuzz.ratio, score_cutoff=LIST_SIMILAR)
+        meant = (Suggestion("list", closest[0]),) if closest else ()
         return notice(
             Status.USAGE,
             "Unknown list",
+            *(("Did you mean ", meant[0], "? ") if meant else ()),
             f"I can list {kinds} or quotes; ",
             echo(ask.argument),
             " is none of them.",
+            suggestions=meant,
         )
     entries = knowledge.of_kind(kind)
     names = tuple(point(e.name, label=e.value or "", link=link(e)) for e in entries)

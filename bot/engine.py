@@ -18,7 +18,7 @@ from bot.index import KnowledgeIndex
 from bot.knowledge import Kind
 from bot.matching import MAX_QUERY_CHARS
 from bot.reply import Reply, Section, Segment, Status, Suggestion, listed, notice, point
-from bot.user_text import clean, echo
+from bot.user_text import MAX_ECHO_CHARS, clean, echo
 
 COMMAND_SIMILAR = 75.0
 COMPLETE_SCORE = 50.0  # autocomplete may offer looser matches: the user picks, nothing is answered
@@ -102,7 +102,7 @@ class Engine:
         """Answer a command by name, as slash commands call it."""
         command = self.commands.get(name.casefold())
         if command is None:
-            return unknown_command(name, self.prefix)
+            return unknown_command(name, self.prefix, clean(argument))
         argument = clean(argument)
         if command.required and not argument:
             return usage(command, self.prefix)
@@ -127,15 +127,18 @@ class Engine:
         return [index.entry(key).name for key in found][:limit]
 
 
-def unknown_command(name: str, prefix: str) -> Reply:
-    """There is no such command: suggest the closest real one, or help."""
+def unknown_command(name: str, prefix: str, argument: str = "") -> Reply:
+    """There is no such command: suggest the closest real one with the same argument (the
+    whole corrected line, `!quote huawei` for `!qoute huawei`), or help."""
     closest = _closest_command(name)
+    kept = argument if len(argument) <= MAX_ECHO_CHARS else ""  # a long line: the name only
+    corrected = Suggestion(closest, kept) if closest else None
     hint: tuple[Segment, ...] = (
-        (" Did you mean ", Suggestion(closest), "?")
-        if closest
+        (" Did you mean ", corrected, "?")
+        if corrected
         else (" ", Suggestion("help"), " lists what I can do.")
     )
-    suggestions = (Suggestion(closest),) if closest else ()
+    suggestions = (corrected,) if corrected else ()
     return notice(
         Status.UNKNOWN_COMMAND,
         "Unknown command",

@@ -510,6 +510,7 @@ def test_list_an_unknown_kind(engine: Engine) -> None:
     assert reply.title == "Unknown list"
     assert "products, companies, people, topics, figures or quotes" in lead_text(reply)
     assert echoes(reply) == ["gadgets"]
+    assert reply.suggestions == ()  # nothing is close: no guess
 
 
 def test_source_without_a_name(engine: Engine, shipped_index: KnowledgeIndex) -> None:
@@ -905,14 +906,39 @@ def test_ambiguous_china_offers_china_topics(engine: Engine) -> None:
         ("PRODCUT", "product"),
     ],
 )
-def test_unknown_command_suggests_the_closest(engine: Engine, name: str, closest: str) -> None:
+def test_unknown_command_suggests_the_whole_corrected_line(
+    engine: Engine, name: str, closest: str
+) -> None:
     reply = ask(engine, f"!{name} huawei")
     assert reply.status is Status.UNKNOWN_COMMAND
     assert reply.title == "Unknown command"
-    assert reply.suggestions == (Suggestion(closest),)
+    assert reply.suggestions == (Suggestion(closest, "huawei"),)
     assert echoes(reply) == [f"!{name.casefold()}"]
-    assert commands_shown(engine, reply) == [f"!{closest}"]
-    assert f"Did you mean !{closest}?" in lead_text(reply)
+    assert commands_shown(engine, reply) == [f"!{closest} huawei"]
+    assert f"Did you mean !{closest} huawei?" in lead_text(reply)
+
+
+def test_unknown_command_alone_suggests_the_command_alone(engine: Engine) -> None:
+    reply = ask(engine, "!qoute")
+    assert reply.suggestions == (Suggestion("quote"),)
+    assert "Did you mean !quote?" in lead_text(reply)
+
+
+def test_unknown_command_with_a_long_argument_suggests_the_command_alone(engine: Engine) -> None:
+    reply = ask(engine, "!qoute " + "huawei " * 20)
+    assert reply.suggestions == (Suggestion("quote"),)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("prodcts", "products"), ("compnies", "companies"), ("qoutes", "quotes"), ("peple", "people")],
+)
+def test_a_misspelt_list_suggests_the_list(engine: Engine, typed: str, meant: str) -> None:
+    reply = ask(engine, f"!list {typed}")
+    assert reply.status is Status.USAGE
+    assert reply.suggestions == (Suggestion("list", meant),)
+    assert f"Did you mean !list {meant}?" in lead_text(reply)
+    assert echoes(reply) == [typed]
 
 
 @pytest.mark.parametrize("name", ["hello", "ping", "tldr", "info", "xyzzy", "what"])
