@@ -430,6 +430,21 @@ def _said(asked: _Asked) -> Reply:
         return _with_reading(reply, *reading)
     subject = _resolve(asked, question.subject)
     who = speaker.name if speaker else "anyone"
+    named = _entities_named(asked, question.subject)
+    if len(named) >= 2 and not _meaningful(_without_names(question.subject, named)):
+        # Several names, nothing else ("kimi and qwen"): what was said about any of them.
+        def by_speaker(entry: Entry) -> list[Statement]:
+            about = index.knowledge.statements_about(entry)
+            return [s for s in about if speaker is None or s.speaker == speaker.id]
+
+        spoken = [entry for entry in named if by_speaker(entry)]
+        if spoken:
+            statements = [
+                s for s in index.knowledge.statements if any(s in by_speaker(e) for e in spoken)
+            ]
+            title = _and(spoken)
+            reply = answers.statements_answer(asked.ask, title, statements)
+            return _with_reading(reply, f"statements by {who} about {_and(named)}")
     if isinstance(subject, Entry):
         reading: tuple[Segment, ...] = (
             (f"statements by {speaker.name} about {subject.name}",)
@@ -475,6 +490,11 @@ def _said(asked: _Asked) -> Reply:
     closest = _closest_passage(asked, question.subject)
     suggestions = (link(speaker, "quote"),) if speaker else ()
     return _does_not_say(asked, reading, why, closest, suggestions)
+
+
+def _and(entries: list[Entry]) -> str:
+    names = [entry.name for entry in entries]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _resolve_speaker(asked: _Asked, speakers: list[Entry]) -> Entry | Reply:
@@ -857,8 +877,9 @@ def _read_chinese(asked: _Asked, question: Question) -> tuple[Question, list[str
     others = [e for e in entries if e.kind is not Kind.PERSON]
     words = " ".join([*(e.name for e in others), *english_words(english, others), *glossed])
     if question.shape is Shape.SAID:
-        speaker = people[0].name if people else ""
-        subject = " ".join([*(e.name for e in others), *unknown])
+        # Without a known name, the unknown words are who spoke ("马斯克说了什么").
+        speaker = people[0].name if people else "" if others else " ".join(unknown)
+        subject = " ".join([*(e.name for e in others), *(unknown if people or others else ())])
         return replace(question, speaker=speaker, subject=subject), unknown
     if question.shape in (Shape.ENTRY, Shape.NAME) and not glossed:
         return replace(question, subject=" ".join(e.name for e in entries)), unknown
