@@ -94,9 +94,22 @@ class Engine:
         return ChatLine(words[0].casefold(), argument)
 
     def handle(self, line: str, require_prefix: bool = True) -> Reply | None:
-        """Answer one chat line; None when the line is not a command for the bot."""
+        """Answer one chat line; None when the line is not a command for the bot.
+
+        Without `require_prefix` (the console, `briefbot ask`), a line that starts with no
+        command, nor with a near miss of one, is a question for `ask`.
+        """
         parsed = self.parse(line, require_prefix)
-        return None if parsed is None else self.run(parsed.command, parsed.argument)
+        if parsed is None:
+            return None
+        if (
+            not require_prefix
+            and parsed.command not in self.commands
+            and not clean(line).startswith(self.prefix)
+            and _closest_command(parsed.command) is None
+        ):
+            return self.run("ask", line)
+        return self.run(parsed.command, parsed.argument)
 
     def run(self, name: str, argument: str = "") -> Reply:
         """Answer a command by name, as slash commands call it."""

@@ -1203,3 +1203,16 @@ def test_complete_offers_names_of_the_commands_kind(engine: Engine) -> None:
     assert engine.complete("who", "jen") == ["Jensen Huang"]
     assert "Huawei" not in engine.complete("product", "")
     assert len(engine.complete("topic", "", limit=5)) == 5
+
+
+def test_without_the_prefix_a_line_that_is_no_command_is_a_question(engine: Engine) -> None:
+    reply = engine.handle("what did huang say about huawei", require_prefix=False)
+    assert reply is not None and reply.asked == Suggestion("ask", "what did huang say about huawei")
+    assert reply.title == "Jensen Huang on Huawei"
+    # A command, or a near miss of one, is still taken as one; with the prefix nothing changes.
+    near = engine.handle("prodcut rtx", require_prefix=False)
+    assert near is not None and near.status is Status.UNKNOWN_COMMAND
+    command = engine.handle("product rtx pro", require_prefix=False)
+    assert command is not None and command.title == "RTX Pro"
+    prefixed = engine.handle("!what did huang say", require_prefix=False)
+    assert prefixed is not None and prefixed.status is Status.UNKNOWN_COMMAND
