@@ -25,7 +25,7 @@ from bot.matching import STOPWORDS, TOKEN_SIMILAR, normalise_name, word_similari
 from bot.reply import Point, Reply, Section, Segment, Status, Suggestion, listed, point
 from bot.user_text import clean, echo
 
-COVERED = 0.6  # a passage answers when it holds this share of the question's meaningful words
+COVERED = 0.75  # a passage answers when it holds this share of the question's meaningful words
 MAX_PASSAGES = 3
 SEARCHED_PASSAGES = 40
 MAX_READINGS = 3
@@ -255,22 +255,33 @@ def understand(text: str) -> Question:
         found = pattern.match(lowered)
         if found:
             speaker = _phrase(found.groupdict().get("x") or "")
-            subject = _phrase(found.group("y") or "")
+            subject = _typed(text, _phrase(found.group("y") or ""))
             if speaker in _THE_ARTICLE:
                 return Question(Shape.ENTRY, text, subject=subject)
-            return Question(Shape.SAID, text, "" if speaker in _ANYONE else speaker, subject)
+            speaker = "" if speaker in _ANYONE else _typed(text, speaker)
+            return Question(Shape.SAID, text, speaker, subject)
     found = _FIGURE.match(lowered)
     if found:
         measure = next(word for word in found.group("m", "n", "o", "p") if word)
-        return Question(Shape.FIGURE, text, subject=_phrase(found.group("y")), measure=measure)
+        subject = _typed(text, _phrase(found.group("y")))
+        return Question(Shape.FIGURE, text, subject=subject, measure=measure)
     for pattern in _ENTRY:
         found = pattern.match(lowered)
         if found:
-            return Question(Shape.ENTRY, text, subject=_phrase(found.group("y")))
+            return Question(Shape.ENTRY, text, subject=_typed(text, _phrase(found.group("y"))))
     first = lowered.split()[0].split("'")[0]
     if first in _ASKING_WORDS:
-        return Question(Shape.PASSAGES, text, subject=lowered)
-    return Question(Shape.NAME, text, subject=lowered)
+        return Question(Shape.PASSAGES, text, subject=_typed(text, lowered))
+    return Question(Shape.NAME, text, subject=_typed(text, lowered))
+
+
+def _typed(text: str, phrase: str) -> str:
+    """A slot's words as the question has them (with its capitals), to show them back."""
+    if not phrase:
+        return phrase
+    words = [re.escape(word).replace("'", "['’`]") for word in phrase.split()]
+    found = re.search(r"[\s?!.,;:]+".join(words), text, re.IGNORECASE)
+    return found.group() if found else phrase
 
 
 def _phrase(text: str) -> str:
@@ -309,6 +320,7 @@ class _Asked:
     ask: Asking
     question: Question
     words_known: dict[str, bool] = field(default_factory=dict)
+    people: dict[str, str] | None = None  # a word of a person's name in the question -> id
 
     @property
     def index(self) -> KnowledgeIndex:
@@ -415,7 +427,7 @@ def _said(asked: _Asked) -> Reply:
     speakers = _speakers(index)
     speaker: Entry | None = None
     if question.speaker:
-        if question.speaker in _PERSON_PRONOUNS and len(speakers) == 1:
+        if question.speaker.casefold() in _PERSON_PRONOUNS and len(speakers) == 1:
             speaker = speakers[0]
         else:
             found = _resolve_speaker(asked, speakers)
@@ -471,7 +483,7 @@ def _said(asked: _Asked) -> Reply:
             Suggestion("ask", f"what did {speaker.name} say about {short}")
             if speaker
             else Suggestion("quote", short)
-            for short in (answers.short_name(entry) for entry in subject)
+            for short in (_short(entry) for entry in subject)
         ]
         return _readings(asked, reading, options)
     # Not a name: the statements that hold the subject's words.
@@ -490,6 +502,15 @@ def _said(asked: _Asked) -> Reply:
     closest = _closest_passage(asked, question.subject)
     suggestions = (link(speaker, "quote"),) if speaker else ()
     return _does_not_say(asked, reading, why, closest, suggestions)
+
+
+def _short(entry: Entry) -> str:
+    """A name to put in a question: the entry's name, or for a long one its shortest alias in
+    the question's script (a Latin one for an English question)."""
+    if len(entry.name) <= answers.LONG_NAME:
+        return entry.name
+    latin = [name for name in entry.names if not _CJK.search(name)]
+    return min(latin or entry.names, key=len)
 
 
 def _and(entries: list[Entry]) -> str:
@@ -594,7 +615,7 @@ def _named(asked: _Asked, phrase: str) -> Reply:
         people = [entry for entry in found if entry.kind is Kind.PERSON]
         others = [entry for entry in found if entry.kind is not Kind.PERSON]
         if len(people) == 1 and others:
-            said = f"what did {people[0].name} say about {answers.short_name(others[0])}"
+            said = f"what did {people[0].name} say about {_short(others[0])}"
             options.insert(0, Suggestion("ask", said))
         return _readings(asked, reading, options)
     return _passages(asked, phrase, reading)
@@ -624,9 +645,22 @@ def _figure(asked: _Asked) -> Reply:
         ),
         key=lambda found: (-found[0], -found[1], found[2]),
     )
-    best = [entry for share, _, _, entry in scored if words and share >= COVERED]
+    # Every word must be the figure's: "how many AI researchers are in the US" is not China's
+    # share. A question of names alone ("how old is Jensen Huang") must find what it asks
+    # (how long, how many) in the figure's names.
+    names_only = not _meaningful(_without_names(phrase, _entities_named(asked, phrase)))
+    measure = list(_variants(asked.question.measure))
+
+    def measures(entry: Entry) -> bool:
+        return _coverage(asked, measure, " ".join(entry.names)) > 0
+
+    best = [
+        entry
+        for share, _, _, entry in scored
+        if words and share == 1.0 and (not names_only or measures(entry))
+    ]
     top = scored[0][:2] if scored else (0.0, 0.0)
-    tied = [entry for *share, _, entry in scored if tuple(share[:2]) == top and top[0] >= COVERED]
+    tied = [e for *share, _, e in scored if tuple(share[:2]) == top and e in best]
     if best and not unknown:
         if len(tied) > 1:
             return _readings(asked, reading, [link(entry) for entry in tied])
@@ -744,7 +778,9 @@ def _known(asked: _Asked, word: str) -> bool:
 
 
 def _unknown_words(asked: _Asked, phrase: str) -> list[str]:
-    return [word for word in _meaningful(phrase) if not _known(asked, word)]
+    """The phrase's meaningful words the article never uses, as the question has them."""
+    unknown = [word for word in _meaningful(phrase) if not _known(asked, word)]
+    return [_typed(asked.question.text, word) for word in unknown]
 
 
 def _coverage(asked: _Asked, words: list[str], text: str) -> float:
@@ -770,13 +806,15 @@ def _coverage(asked: _Asked, words: list[str], text: str) -> float:
 
 def _word_people(asked: _Asked) -> dict[str, str]:
     """Each word of a person's name in the question -> that person's id."""
-    found: dict[str, str] = {}
-    for entry in _entities_named(asked, asked.question.text):
-        if entry.kind is Kind.PERSON:
-            for name in entry.names:
-                for word in normalise_name(name).split():
-                    found[word] = entry.id
-    return found
+    if asked.people is None:
+        asked.people = {
+            word: entry.id
+            for entry in _entities_named(asked, asked.question.text)
+            if entry.kind is Kind.PERSON
+            for name in entry.names
+            for word in normalise_name(name).split()
+        }
+    return asked.people
 
 
 def _entities_named(asked: _Asked, phrase: str) -> list[Entry]:
@@ -784,7 +822,7 @@ def _entities_named(asked: _Asked, phrase: str) -> list[Entry]:
     knowledge = asked.index.knowledge
     named = knowledge.entries_named_in(phrase)
     if _CJK.search(phrase):
-        ids = {entry.id for entry in named} | set(_chinese_names(asked.index, phrase))
+        ids = {entry.id for entry in named} | set(_chinese_names(asked.index, phrase)[0])
         named = [entry for entry in knowledge.entries.values() if entry.id in ids]
     return _outermost(named)
 
@@ -823,15 +861,16 @@ def _without_names(phrase: str, entries: list[Entry]) -> str:
 _CHINESE_NAMES: tuple[object, dict[str, list[str]]] = (None, {})
 
 
-def _chinese_names(index: KnowledgeIndex, text: str) -> list[str]:
-    """Ids of the entries whose Chinese name the text contains, longest names first."""
+def _chinese_names(index: KnowledgeIndex, text: str) -> tuple[list[str], str]:
+    """Ids of the entries whose Chinese name the text contains (longest names first, so 阿里巴巴
+    is not also 阿里), and the text with those names taken out."""
     table = _chinese_table(index)
     found: list[str] = []
     for name in sorted(table, key=len, reverse=True):
         if name in text:
             found.extend(table[name])
             text = text.replace(name, " ")
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found)), text
 
 
 def _chinese_table(index: KnowledgeIndex) -> dict[str, list[str]]:
@@ -851,17 +890,12 @@ def _read_chinese(asked: _Asked, question: Question) -> tuple[Question, list[str
     """A Chinese question with its slots in the knowledge's English names, and the pieces of it
     that are neither a name, a glossary word nor a particle."""
     index = asked.index
-    rest = question.subject
-    entries: list[Entry] = []
-    table = _chinese_table(index)
-    for name in sorted(table, key=len, reverse=True):
-        if name in rest:
-            entries.extend(index.entry(key) for key in table[name])
-            rest = rest.replace(name, " ")
-    english = [w for w in re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-']*", rest)]
+    ids, rest = _chinese_names(index, question.subject)
+    entries = [index.entry(key) for key in ids]
+    english = re.findall(r"[A-Za-z0-9][A-Za-z0-9.\-']*", rest)
     for entry in index.knowledge.entries_named_in(" ".join(english)):
         entries.append(entry)
-    rest = re.sub(r"[A-Za-z0-9][A-Za-z0-9.\-']*", " ", rest)
+    rest = re.sub(r"[A-Za-z0-9][A-Za-z0-9.\-']*", " ", re.sub(r"(\d)年", r"\1 ", rest))
     glossed: list[str] = []
     for word in sorted(CN_WORDS, key=len, reverse=True):
         if word in rest:
@@ -875,7 +909,7 @@ def _read_chinese(asked: _Asked, question: Question) -> tuple[Question, list[str
     entries = list({entry.id: entry for entry in entries}.values())
     people = [e for e in entries if e.kind is Kind.PERSON]
     others = [e for e in entries if e.kind is not Kind.PERSON]
-    words = " ".join([*(e.name for e in others), *english_words(english, others), *glossed])
+    words = " ".join([*(e.name for e in others), *_english_words(english, others), *glossed])
     if question.shape is Shape.SAID:
         # Without a known name, the unknown words are who spoke ("马斯克说了什么").
         speaker = people[0].name if people else "" if others else " ".join(unknown)
@@ -887,7 +921,7 @@ def _read_chinese(asked: _Asked, question: Question) -> tuple[Question, list[str
     return replace(question, subject=f"{people_words} {words}".strip()), unknown
 
 
-def english_words(words: list[str], entries: list[Entry]) -> list[str]:
+def _english_words(words: list[str], entries: list[Entry]) -> list[str]:
     """English words of a mixed question that are not part of an entry's name found in it."""
     names = {w for e in entries for n in e.names for w in normalise_name(n).split()}
     return [w for w in words if normalise_name(w) not in names]

@@ -117,7 +117,7 @@ async def test_a_question_the_article_does_not_answer_is_refused(
     )
     embed = await answer_to(emulator, message)
     assert embed["title"] == "The article does not say"
-    assert "it quotes no one called `elon musk`" in embed["description"]
+    assert "it quotes no one called `Elon Musk`" in embed["description"]
 
 
 async def test_a_bare_mention_says_how_to_ask(emulator: Emulator, bot: Any) -> None:

@@ -102,7 +102,7 @@ def test_every_passage_and_statement_shown_is_the_articles_own_text(
     ("question", "shape", "speaker", "subject"),
     [
         ("what did huang say about huawei?", Shape.SAID, "huang", "huawei"),
-        ("What does Jensen think of the H20", Shape.SAID, "jensen", "h20"),
+        ("What does Jensen think of the H20", Shape.SAID, "Jensen", "H20"),
         ("how does huang feel about export controls", Shape.SAID, "huang", "export controls"),
         ("what is huang's opinion on deepseek", Shape.SAID, "huang", "deepseek"),
         ("quotes by huang", Shape.SAID, "huang", ""),
