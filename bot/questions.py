@@ -25,7 +25,8 @@ from bot.matching import STOPWORDS, TOKEN_SIMILAR, normalise_name, word_similari
 from bot.reply import Point, Reply, Section, Segment, Status, Suggestion, listed, point
 from bot.user_text import clean, echo
 
-COVERED = 0.75  # a passage answers when it holds this share of the question's meaningful words
+COVERED = 0.75  # statements and passages must hold this share of the question's meaningful words
+EVERY_WORD = 1.0  # ... and a passage every one, names allowed in its paragraph
 MAX_PASSAGES = 3
 SEARCHED_PASSAGES = 40
 MAX_READINGS = 3
@@ -66,7 +67,7 @@ QUESTION_WORDS = STOPWORDS | frozenset(
     talked please thanks thank hi hello hey ok okay bot briefbot
     any anything something some all every each more most less least
     get got make made come comes came go goes went like
-    thing things stuff yes not no again still times want wants wanted
+    thing things stuff yes not no again still times want wants wanted need needs
     """.split()
 )
 _PERSON_PRONOUNS = frozenset({"he", "his", "him", "she", "her"})
@@ -100,6 +101,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "compete": ("competitors", "competition"),
     "strong": ("strength", "strengths", "formidable"),
     "praise": ("praised", "praising", "commending", "recognizing"),
+    "stay": ("remains",),
+    "remain": ("remains",),
+    "keep": ("maintain",),
     "long": ("length", "years", "hour"),
     "many": ("number",),
 }
@@ -320,7 +324,7 @@ class _Asked:
     ask: Asking
     question: Question
     words_known: dict[str, bool] = field(default_factory=dict)
-    people: dict[str, str] | None = None  # a word of a person's name in the question -> id
+    names: dict[str, list[Entry]] | None = None  # a word of a name in the question -> entries
 
     @property
     def index(self) -> KnowledgeIndex:
@@ -699,7 +703,7 @@ def _passages(asked: _Asked, phrase: str, reading: tuple[Segment, ...] | None = 
     if unknown:
         why: tuple[Segment, ...] = ("it does not mention ", echo(" ".join(unknown)), ".")
         return _does_not_say(asked, reading, why, ranked[0][1] if ranked else None)
-    answering = [excerpt for share, excerpt in ranked if share >= COVERED][:MAX_PASSAGES]
+    answering = [excerpt for share, excerpt in ranked if share >= EVERY_WORD][:MAX_PASSAGES]
     if not answering:
         why = ("no passage holds enough of what you asked.",)
         return _does_not_say(asked, reading, why, ranked[0][1] if ranked else None)
@@ -724,13 +728,18 @@ def _ranked_passages(asked: _Asked, words: list[str]) -> list[tuple[float, Excer
     sentences = [
         answers.sentence_excerpt(index, hit.key) for hit in hits if isinstance(hit.key, SentenceKey)
     ]
-    # Whole sentences before headlines (a headline ends without a full stop).
+    # Whole sentences before headlines (a headline ends without a full stop). A name may
+    # stand in the sentence's paragraph: "He also mentioned …" is still about NVIDIA there.
     scored = [
-        (_coverage(asked, words, s.text), _headline(s.text), rank, s)
+        (_coverage(asked, words, s.text, _paragraph(index, s)), _headline(s.text), rank, s)
         for rank, s in enumerate(sentences)
     ]
     scored.sort(key=lambda found: (-found[0], found[1], found[2]))
     return [(share, excerpt) for share, _, _, excerpt in scored if share > 0]
+
+
+def _paragraph(index: KnowledgeIndex, excerpt: Excerpt) -> str:
+    return index.knowledge.article(excerpt.article_id).text.paragraph(excerpt.line).text
 
 
 def _headline(text: str) -> bool:
@@ -760,6 +769,9 @@ def _widened(words: list[str]) -> str:
 
 
 def _stem(word: str) -> str:
+    """A word without its ending, so forms compare equal: praised, praising -> prais."""
+    if word.endswith("ies") and len(word) > 5:
+        return word[:-3] + "y"  # technologies -> technology
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)]
@@ -783,38 +795,41 @@ def _unknown_words(asked: _Asked, phrase: str) -> list[str]:
     return [_typed(asked.question.text, word) for word in unknown]
 
 
-def _coverage(asked: _Asked, words: list[str], text: str) -> float:
-    """The share of the question's meaningful words a text holds (a typo, another form of the
-    word or a word it means counts; a person's name counts where a pronoun stands for them)."""
+def _coverage(asked: _Asked, words: list[str], text: str, around: str = "") -> float:
+    """The share of the question's meaningful words a text holds: a typo, another form of the
+    word or a word it means counts; a word of a name the question uses counts where the text,
+    or the text `around` it, names that entry, and a person's where a pronoun stands for them."""
     if not words:
         return 0.0
     own = normalise_name(text).split()
     stems = {_stem(word) for word in own}
     pronoun = bool(_PERSON_PRONOUNS & set(own))
-    named = {entry.id for entry in asked.index.knowledge.entries_named_in(text)}
-    people = _word_people(asked)
+    knowledge = asked.index.knowledge
+    named = {entry.id for entry in knowledge.entries_named_in(f"{text} {around}")}
+    names = _word_names(asked)
     held = 0
     for word in words:
         if any(
             _stem(variant) in stems
             or any(word_similarity(variant, other) >= TOKEN_SIMILAR for other in own)
             for variant in _variants(word)
-        ) or (word in people and (people[word] in named or pronoun)):
+        ) or any(
+            entry.id in named or (pronoun and entry.kind is Kind.PERSON)
+            for entry in names.get(word, ())
+        ):
             held += 1
     return held / len(words)
 
 
-def _word_people(asked: _Asked) -> dict[str, str]:
-    """Each word of a person's name in the question -> that person's id."""
-    if asked.people is None:
-        asked.people = {
-            word: entry.id
-            for entry in _entities_named(asked, asked.question.text)
-            if entry.kind is Kind.PERSON
-            for name in entry.names
-            for word in normalise_name(name).split()
-        }
-    return asked.people
+def _word_names(asked: _Asked) -> dict[str, list[Entry]]:
+    """Each word of a name the question uses -> the entries of that name."""
+    if asked.names is None:
+        asked.names = {}
+        for entry in _entities_named(asked, asked.question.text):
+            for name in entry.names:
+                for word in normalise_name(name).split():
+                    asked.names.setdefault(word, []).append(entry)
+    return asked.names
 
 
 def _entities_named(asked: _Asked, phrase: str) -> list[Entry]:
