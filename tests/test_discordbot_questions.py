@@ -190,3 +190,25 @@ async def test_questions_count_towards_the_cooldown(tmp_path: Any) -> None:
         embed = await answer_to(emulator, second)
         assert embed["title"].startswith("Slow down a little")
         await assert_clean_exit(emulator, process)
+
+
+async def test_an_unclear_question_offers_its_readings_as_buttons(
+    emulator: Emulator, bot: Any
+) -> None:
+    message = await emulator.send_guild_message(
+        emulator.regular, f"{mention(emulator)} huang huawei"
+    )
+    reply = await emulator.wait_for_request(replies_to(message))
+    assert embeds_of(reply)[0]["title"] == "Which did you mean?"
+    shown = emulator.message(str(reply.response["id"]))
+    buttons = [item for row in shown["components"] for item in row["components"]]
+    labels = [b["label"] for b in buttons]
+    assert labels == [
+        "ask what did Jensen Huang say about Huawei",
+        "company Huawei",
+        "who Jensen Huang",
+    ]
+    sent = await emulator.click(emulator.regular, shown["id"], buttons[0]["custom_id"])
+    response = (await emulator.wait_for_interaction_response(sent)).json
+    assert response["type"] == 7  # UPDATE_MESSAGE: the asker's answer changes in place
+    assert response["data"]["embeds"][0]["title"] == "Jensen Huang on Huawei"
