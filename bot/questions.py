@@ -376,7 +376,6 @@ def _with_reading(reply: Reply, *reading: Segment) -> Reply:
 
 
 def _does_not_say(
-    asked: _Asked,
     reading: tuple[Segment, ...],
     why: tuple[Segment, ...],
     closest: Excerpt | None = None,
@@ -400,10 +399,10 @@ def _does_not_say(
 def _not_covered(asked: _Asked, reading: tuple[Segment, ...], name: str) -> Reply:
     why = ("it does not mention ", echo(name), ". ", Suggestion("list"), " shows what it covers.")
     closest = _closest_passage(asked, asked.question.text)
-    return _does_not_say(asked, reading, why, closest)
+    return _does_not_say(reading, why, closest)
 
 
-def _readings(asked: _Asked, reading: tuple[Segment, ...], options: list[Suggestion]) -> Reply:
+def _readings(reading: tuple[Segment, ...], options: list[Suggestion]) -> Reply:
     """An unclear question: its likeliest readings, to pick from."""
     options = list(dict.fromkeys(options))[:MAX_READINGS]
     return Reply(
@@ -455,9 +454,8 @@ def _said(asked: _Asked) -> Reply:
 
         spoken = [entry for entry in named if by_speaker(entry)]
         if spoken:
-            statements = [
-                s for s in index.knowledge.statements if any(s in by_speaker(e) for e in spoken)
-            ]
+            chosen = {s.id for entry in spoken for s in by_speaker(entry)}
+            statements = [s for s in index.knowledge.statements if s.id in chosen]
             title = _and(spoken)
             reply = answers.statements_answer(asked.ask, title, statements)
             return _with_reading(reply, f"statements by {who} about {_and(named)}")
@@ -478,7 +476,7 @@ def _said(asked: _Asked) -> Reply:
                 link(subject),
                 " has what it says about it.",
             )
-            return _does_not_say(asked, reading, why, suggestions=(link(subject),))
+            return _does_not_say(reading, why, suggestions=(link(subject),))
         reply = answers.statements_answer(asked.ask, subject.name, statements, entry_id=subject.id)
         return _with_reading(reply, *reading)
     reading = (f"statements by {who} about ", echo(question.subject))
@@ -489,7 +487,7 @@ def _said(asked: _Asked) -> Reply:
             else Suggestion("quote", short)
             for short in (_short(entry) for entry in subject)
         ]
-        return _readings(asked, reading, options)
+        return _readings(reading, options)
     # Not a name: the statements that hold the subject's words.
     statements = [
         s
@@ -505,7 +503,7 @@ def _said(asked: _Asked) -> Reply:
     why = (f"it attributes nothing to {who} about ", echo(question.subject), ".")
     closest = _closest_passage(asked, question.subject)
     suggestions = (link(speaker, "quote"),) if speaker else ()
-    return _does_not_say(asked, reading, why, closest, suggestions)
+    return _does_not_say(reading, why, closest, suggestions)
 
 
 def _short(entry: Entry) -> str:
@@ -543,7 +541,7 @@ def _resolve_speaker(asked: _Asked, speakers: list[Entry]) -> Entry | Reply:
             link(entry, "quote"),
             " shows what it attributes to others about it.",
         )
-        return _does_not_say(asked, reading, why, suggestions=(link(entry, "quote"),))
+        return _does_not_say(reading, why, suggestions=(link(entry, "quote"),))
     if match.ranked:
         options = [
             Suggestion(
@@ -554,7 +552,7 @@ def _resolve_speaker(asked: _Asked, speakers: list[Entry]) -> Entry | Reply:
             )
             for s in match.ranked
         ]
-        return _readings(asked, reading, options)
+        return _readings(reading, options)
     who = ", ".join(entry.name for entry in speakers) or "no one"
     why = (
         "it quotes no one called ",
@@ -563,7 +561,7 @@ def _resolve_speaker(asked: _Asked, speakers: list[Entry]) -> Entry | Reply:
         Suggestion("list", "quotes"),
         " shows every statement.",
     )
-    return _does_not_say(asked, reading, why, suggestions=(Suggestion("list", "quotes"),))
+    return _does_not_say(reading, why, suggestions=(Suggestion("list", "quotes"),))
 
 
 def _statements_with(asked: _Asked, phrase: str) -> list[Statement]:
@@ -621,7 +619,7 @@ def _named(asked: _Asked, phrase: str) -> Reply:
         if len(people) == 1 and others:
             said = f"what did {people[0].name} say about {_short(others[0])}"
             options.insert(0, Suggestion("ask", said))
-        return _readings(asked, reading, options)
+        return _readings(reading, options)
     return _passages(asked, phrase, reading)
 
 
@@ -667,7 +665,7 @@ def _figure(asked: _Asked) -> Reply:
     tied = [e for *share, _, e in scored if tuple(share[:2]) == top and e in best]
     if best and not unknown:
         if len(tied) > 1:
-            return _readings(asked, reading, [link(entry) for entry in tied])
+            return _readings(reading, [link(entry) for entry in tied])
         figure = best[0]
         reply = answers.lookup(Kind.FIGURE)(asked.with_argument(figure.name))
         return _with_reading(reply, f"a key figure: {figure.name}")
@@ -677,7 +675,7 @@ def _figure(asked: _Asked) -> Reply:
         why = ("it gives no such figure. ",)
     why = (*why, Suggestion("figure"), " lists the figures it gives.")
     closest = _closest_passage(asked, phrase)
-    return _does_not_say(asked, reading, why, closest, (Suggestion("figure"),))
+    return _does_not_say(reading, why, closest, (Suggestion("figure"),))
 
 
 def _figure_text(entry: Entry) -> str:
@@ -697,16 +695,16 @@ def _passages(asked: _Asked, phrase: str, reading: tuple[Segment, ...] | None = 
     )
     words = _meaningful(phrase)
     if not words:
-        return _readings(asked, reading, [Suggestion("brief"), Suggestion("help", "ask")])
+        return _readings(reading, [Suggestion("brief"), Suggestion("help", "ask")])
     unknown = _unknown_words(asked, phrase)
     ranked = _ranked_passages(asked, words)
     if unknown:
         why: tuple[Segment, ...] = ("it does not mention ", echo(" ".join(unknown)), ".")
-        return _does_not_say(asked, reading, why, ranked[0][1] if ranked else None)
+        return _does_not_say(reading, why, ranked[0][1] if ranked else None)
     answering = [excerpt for share, excerpt in ranked if share >= EVERY_WORD][:MAX_PASSAGES]
     if not answering:
         why = ("no passage holds enough of what you asked.",)
-        return _does_not_say(asked, reading, why, ranked[0][1] if ranked else None)
+        return _does_not_say(reading, why, ranked[0][1] if ranked else None)
     passages = tuple(
         point(excerpt.text, paragraphs=(excerpt.line,), quoted=True) for excerpt in answering
     )
