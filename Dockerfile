@@ -37,11 +37,15 @@ LABEL org.opencontainers.image.title="briefbot" \
 ENV PATH=/opt/briefbot/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    BRIEFBOT_KNOWLEDGE=/app/knowledge
+    BRIEFBOT_KNOWLEDGE=/app/knowledge \
+    BRIEFBOT_DATA=/data
 
+# /data holds what the bot writes (each server's settings, the audit log): a volume of its own,
+# writable by the bot's user, so settings outlive the container.
 RUN groupadd --gid 10001 briefbot \
     && useradd --no-log-init --uid 10001 --gid briefbot \
-        --home-dir /app --no-create-home --shell /usr/sbin/nologin briefbot
+        --home-dir /app --no-create-home --shell /usr/sbin/nologin briefbot \
+    && mkdir /data && chown 10001:10001 /data
 
 COPY --from=build /opt/briefbot /opt/briefbot
 
@@ -49,7 +53,9 @@ WORKDIR /app
 # Knowledge files cite their article as ../seeds/<file>, relative to the YAML file.
 COPY knowledge/ /app/knowledge/
 COPY seeds/ /app/seeds/
+# What lasts between runs (server settings, the usage log) is written only to /data.
 VOLUME ["/app/knowledge"]
+VOLUME ["/data"]
 
 USER 10001:10001
 

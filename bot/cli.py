@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import shutil
 import signal
 import sys
+import textwrap
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from bot.check_report import FORMATS, run_check
 from bot.engine import Engine
-from bot.loader import KnowledgeLoadError, load_knowledge
-from bot.provenance import coverage
+from bot.loader import KnowledgeLoadError
 from bot.render_json import render_json
 from bot.render_text import render_text
 from bot.settings import Settings, SettingsError
 from bot.store import KnowledgeStore
+from bot.usage_log import UsageLog, note, open_for
+from bot.usage_report import misses_reply
+from bot.watch import start_watching
 
 EXIT_OK, EXIT_NOT_OK, EXIT_USAGE = 0, 1, 2
 
@@ -34,7 +40,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _with_knowledge(settings, args.knowledge)
     command = args.command or ("run" if settings.token else "console")
     if command == "check":
-        return check(settings.knowledge_dir, sys.stdout)
+        return check(settings.knowledge_dir, sys.stdout, args.format)
+    if command == "draft":
+        from bot.draft_command import draft_command
+
+        return draft_command(args, settings, sys.stdout, sys.stderr)
+    if command == "misses":
+        reply = misses_reply(open_for(settings), settings.prefix, args.limit)
+        sys.stdout.write(render_text(reply, settings.prefix) + "\n")
+        return EXIT_OK
     if command == "run":
         from bot.discordbot.runner import run_bot  # discord.py loads only when it is needed
 
@@ -46,11 +60,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
     engine = Engine(store, settings.prefix)
+    usage = open_for(settings)
     if command == "ask":
-        return ask(engine, args.lines, args.json, sys.stdout)
+        return ask(engine, args.lines, args.json, sys.stdout, usage)
     if args.command is None:
         print("No DISCORD_TOKEN is set, so briefbot starts the offline console.", file=sys.stderr)
-    return console(engine, store, sys.stdin, sys.stdout)
+    watcher = start_watching(settings, store)
+    try:
+        return console(engine, store, sys.stdin, sys.stdout, usage)
+    finally:
+        if watcher is not None:
+            watcher.stop()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,8 +96,26 @@ def _parser() -> argparse.ArgumentParser:
         "lines", nargs="+", metavar="COMMAND", help='a chat line, such as "!product RTX Pro"'
     )
     ask_parser.add_argument("--json", action="store_true", help="print one JSON array of replies")
-    commands.add_parser(
+    check_parser = commands.add_parser(
         "check", parents=[common], help="validate the knowledge and report provenance"
+    )
+    check_parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), json, or github (annotations on the changed lines in CI)",
+    )
+    draft_parser = commands.add_parser(
+        "draft", parents=[common], help="draft a knowledge file from a new article"
+    )
+    draft_parser.add_argument("article", metavar="ARTICLE.txt", help="the article as received")
+    draft_parser.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
+    draft_parser.add_argument("--force", action="store_true", help="overwrite an existing --out")
+    misses_parser = commands.add_parser(
+        "misses", parents=[common], help="what readers asked for that the knowledge lacks"
+    )
+    misses_parser.add_argument(
+        "--limit", type=int, default=10, metavar="N", help="how many to show (default 10)"
     )
     return parser
 
@@ -86,7 +124,13 @@ def _with_knowledge(settings: Settings, directory: str) -> Settings:
     return replace(settings, knowledge_dir=Path(directory).expanduser())
 
 
-def ask(engine: Engine, lines: Sequence[str], as_json: bool, out: TextIO) -> int:
+def ask(
+    engine: Engine,
+    lines: Sequence[str],
+    as_json: bool,
+    out: TextIO,
+    usage: UsageLog | None = None,
+) -> int:
     """Answer each chat line; 0 when every reply answered, 1 when any did not."""
     results = []
     headers = []  # each reply's command as it would be typed (a question: `!ask …`)
@@ -108,6 +152,7 @@ def ask(engine: Engine, lines: Sequence[str], as_json: bool, out: TextIO) -> int
                 }
             )
             continue
+        note(usage, reply)
         results.append(render_json(reply, line, engine.prefix))
     if as_json:
         json.dump(results, out, ensure_ascii=False, indent=2)
@@ -127,7 +172,13 @@ def _with_prefix(line: str, prefix: str) -> str:
     return line if line.startswith(prefix) else prefix + line
 
 
-def console(engine: Engine, store: KnowledgeStore, stdin: TextIO, out: TextIO) -> int:
+def console(
+    engine: Engine,
+    store: KnowledgeStore,
+    stdin: TextIO,
+    out: TextIO,
+    usage: UsageLog | None = None,
+) -> int:
     """Chat with the engine: a prompt with history on a terminal, one reply per line otherwise."""
     # As PID 1 in a container a process ignores SIGTERM unless it handles it: end cleanly.
     signal.signal(signal.SIGTERM, _end_console)
@@ -155,38 +206,35 @@ def console(engine: Engine, store: KnowledgeStore, stdin: TextIO, out: TextIO) -
             continue
         reply = engine.handle(line, require_prefix=False)
         if reply is not None:
-            out.write(render_text(reply, engine.prefix) + "\n\n")
+            note(usage, reply)
+            text = render_text(reply, engine.prefix)
+            if interactive:  # a person reads it: break lines between words, not inside them
+                text = wrapped(text, shutil.get_terminal_size().columns - 1)
+            out.write(text + "\n\n")
             out.flush()
+
+
+_LIST_ITEM = re.compile(r"(- |\d+\. )")
+
+
+def wrapped(text: str, width: int) -> str:
+    """Text wrapped to a terminal's width; a list item's later lines are indented under it."""
+    lines = []
+    for line in text.splitlines():
+        item = _LIST_ITEM.match(line)
+        indent = " " * len(item.group()) if item else ""
+        lines.append(
+            textwrap.fill(line, max(width, 20), subsequent_indent=indent, break_on_hyphens=False)
+            if line
+            else ""
+        )
+    return "\n".join(lines)
 
 
 def _end_console(signum: int, frame: object) -> None:
     raise SystemExit(EXIT_OK)
 
 
-def check(directory: Path, out: TextIO) -> int:
+def check(directory: Path, out: TextIO, form: str = "text") -> int:
     """Validate a knowledge directory and report how much of each article it cites."""
-    try:
-        knowledge = load_knowledge(directory)
-    except KnowledgeLoadError as error:
-        for problem in error.errors:
-            out.write(f"{problem}\n")
-        out.write(f"\n{len(error.errors)} error(s) in {directory}.\n")
-        return EXIT_NOT_OK
-    counts: dict[str, int] = {}
-    for entry in knowledge.entries.values():
-        counts[entry.kind.value] = counts.get(entry.kind.value, 0) + 1
-    direct = sum(statement.direct for statement in knowledge.statements)
-    out.write(f"{directory}: no errors.\n")
-    out.write(
-        f"{len(knowledge.entries)} entries ({', '.join(f'{n} {k}' for k, n in counts.items())}); "
-        f"{len(knowledge.statements)} statements ({direct} direct, "
-        f"{len(knowledge.statements) - direct} reported).\n"
-    )
-    for report in coverage(knowledge):
-        out.write(
-            f"Provenance of {report.article.source}: {len(report.cited)} of {report.total} content "
-            f"sentences cited ({report.percent:.1f}%).\n"
-        )
-        for sentence in report.uncited:
-            out.write(f"  not cited, line {sentence.line}: {sentence.text}\n")
-    return EXIT_OK
+    return EXIT_OK if run_check(directory, out, form) else EXIT_NOT_OK

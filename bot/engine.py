@@ -80,11 +80,15 @@ class Engine:
         self.prefix = prefix
         self.commands = _BY_NAME
 
-    def parse(self, line: str, require_prefix: bool = True) -> ChatLine | None:
-        """Split a chat line; None when it is not addressed to the bot."""
+    def parse(
+        self, line: str, require_prefix: bool = True, prefix: str | None = None
+    ) -> ChatLine | None:
+        """Split a chat line; None when it is not addressed to the bot. `prefix` is the one
+        the line's server uses, when it is not the engine's own."""
+        prefix = prefix or self.prefix
         text = clean(line)  # a zero-width space must not glue a command to its argument
-        if text.startswith(self.prefix):
-            text = text[len(self.prefix) :].lstrip()
+        if text.startswith(prefix):
+            text = text[len(prefix) :].lstrip()
         elif require_prefix:
             return None
         words = text.split(maxsplit=1)
@@ -93,33 +97,37 @@ class Engine:
         argument = " ".join(words[1].split()) if len(words) > 1 else ""
         return ChatLine(words[0].casefold(), argument)
 
-    def handle(self, line: str, require_prefix: bool = True) -> Reply | None:
+    def handle(
+        self, line: str, require_prefix: bool = True, prefix: str | None = None
+    ) -> Reply | None:
         """Answer one chat line; None when the line is not a command for the bot.
 
         Without `require_prefix` (the console, `briefbot ask`), a line that starts with no
         command, nor with a near miss of one, is a question for `ask`.
         """
-        parsed = self.parse(line, require_prefix)
+        parsed = self.parse(line, require_prefix, prefix)
         if parsed is None:
             return None
         if (
             not require_prefix
             and parsed.command not in self.commands
-            and not clean(line).startswith(self.prefix)
+            and not clean(line).startswith(prefix or self.prefix)
             and _closest_command(parsed.command) is None
         ):
-            return self.run("ask", line)
-        return self.run(parsed.command, parsed.argument)
+            return self.run("ask", line, prefix)
+        return self.run(parsed.command, parsed.argument, prefix)
 
-    def run(self, name: str, argument: str = "") -> Reply:
-        """Answer a command by name, as slash commands call it."""
+    def run(self, name: str, argument: str = "", prefix: str | None = None) -> Reply:
+        """Answer a command by name, as slash commands call it; sentences that name a command
+        use `prefix` (a server's own) or else the engine's."""
+        prefix = prefix or self.prefix
         command = self.commands.get(name.casefold())
         if command is None:
-            return unknown_command(name, self.prefix, clean(argument))
+            return unknown_command(name, prefix, clean(argument))
         argument = clean(argument)
         if command.required and not argument:
-            return usage(command, self.prefix)
-        reply = command.answer(Asking(self.source.current, argument, self.prefix))
+            return usage(command, prefix)
+        reply = command.answer(Asking(self.source.current, argument, prefix))
         return replace(reply, asked=Suggestion(command.name, argument))
 
     def about(self, text: str) -> Reply:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +51,14 @@ class KnowledgeError:
         return (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
+
+    def shown_from(self, directory: Path) -> str:
+        """The error as a chat reply may show it: the file relative to the knowledge directory
+        (`x.yaml:5: ...`) and no path of the host anywhere. Logs keep `str(error)`."""
+        where = public_path(self.file, directory)
+        where = f"{where}:{self.line}" if self.line else where
+        message = without_host_paths(self.message, directory)
+        return f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
 
 
 class KnowledgeLoadError(Exception):
@@ -480,6 +489,38 @@ def _cited_as(article: Path, directory: Path) -> str:
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def public_path(file: str, directory: Path) -> str:
+    """A file as people in a chat may see it: relative to the knowledge directory, `../x` for
+    a file beside it (the articles in `../seeds/`), else only its name."""
+    path = Path(file)
+    absolute = (path if path.is_absolute() else Path.cwd() / path).resolve()
+    root = Path(directory).resolve()
+    if absolute == root:
+        return f"{root.name}/"
+    for base, shown in ((root, ""), (root.parent, "../")):
+        try:
+            return shown + absolute.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.~])/[^\s'\"(),:;]+")
+
+
+def without_host_paths(text: str, directory: Path) -> str:
+    """Text with every path of the knowledge directory made relative to it, and any other
+    absolute path cut to its last part, so a chat reply never shows where the bot runs."""
+    root = Path(directory).resolve()
+    # Each way the loader may have written the directory or its parent, longest first.
+    forms = {str(directory): "", str(root): "", _shown(root): ""}
+    forms.update({str(root.parent): "../", _shown(root.parent): "../"})
+    for form in sorted(forms, key=len, reverse=True):
+        if form not in (".", "/", ""):
+            text = text.replace(form.rstrip("/") + "/", forms[form])
+    return _ABSOLUTE_PATH.sub(lambda found: found.group(0).rstrip("/").rsplit("/", 1)[-1], text)
 
 
 def _shown(path: Path) -> str:

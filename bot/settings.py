@@ -9,6 +9,8 @@ from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+SWITCH = {"on": True, "off": False, "true": True, "false": False, "1": True, "0": False}
+WATCH_MODES = ("on", "off", "poll")
 
 
 class SettingsError(ValueError):
@@ -19,6 +21,14 @@ def default_knowledge_dir() -> Path:
     """The shipped knowledge: knowledge/ of the checkout, else the copy inside the wheel."""
     checkout = _PACKAGE.parent / "knowledge"
     return checkout if checkout.is_dir() else _PACKAGE / "_shipped" / "knowledge"
+
+
+def default_data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where the bot keeps what it writes: the user's state directory (XDG), never beside the
+    knowledge, which is often read-only (a container mount, or the copy inside the wheel)."""
+    env = os.environ if env is None else env
+    state = env.get("XDG_STATE_HOME", "").strip()
+    return (Path(state) if state else Path.home() / ".local" / "state") / "briefbot"
 
 
 @dataclass(frozen=True)
@@ -37,12 +47,17 @@ class Settings:
     gateway_url: str | None = None
     log_level: str = "INFO"
     heartbeat_timeout: float = 60.0
+    data_dir: Path = field(default_factory=default_data_dir)
+    usage_log: bool = True
+    watch: str = "on"  # reload when the knowledge files change: on, off, or poll
+    watch_quiet_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read the environment; raise SettingsError naming the variable on a bad value."""
         env = os.environ if env is None else env
         knowledge = env.get("BRIEFBOT_KNOWLEDGE", "").strip()
+        data = env.get("BRIEFBOT_DATA", "").strip()
         prefix = env.get("BRIEFBOT_PREFIX", "!")
         if not prefix.strip() or any(char.isspace() for char in prefix) or len(prefix) > 10:
             raise SettingsError(
@@ -57,6 +72,7 @@ class Settings:
         if shard_ids and shard_count is not None and max(shard_ids) >= shard_count:
             raise SettingsError("BRIEFBOT_SHARD_IDS must all be below BRIEFBOT_SHARD_COUNT.")
         token = env.get("DISCORD_TOKEN", "").strip() or None
+        data = env.get("BRIEFBOT_DATA", "").strip()
         if token and not all("!" <= char <= "~" for char in token):
             raise SettingsError(
                 "DISCORD_TOKEN holds spaces or characters no Discord token has; copy it again."
@@ -74,6 +90,10 @@ class Settings:
             gateway_url=_url(env, "DISCORD_GATEWAY_URL", ("ws://", "wss://")),
             log_level=_log_level(env),
             heartbeat_timeout=_number(env, "BRIEFBOT_HEARTBEAT_TIMEOUT", 60.0, minimum=1.0),
+            data_dir=Path(data).expanduser() if data else default_data_dir(env),
+            usage_log=_switch(env, "BRIEFBOT_USAGE_LOG", True),
+            watch=_watch(env),
+            watch_quiet_seconds=_number(env, "BRIEFBOT_WATCH_QUIET_SECONDS", 2.0, minimum=0.05),
         )
 
 
@@ -129,3 +149,20 @@ def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | N
     if raw and not raw.startswith(schemes):
         raise SettingsError(f"{name} must start with {' or '.join(schemes)}, not {raw!r}.")
     return raw.rstrip("/") or None
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().casefold()
+    if not raw:
+        return default
+    if raw not in SWITCH:
+        raise SettingsError(f"{name} must be on or off, not {raw!r}.")
+    return SWITCH[raw]
+
+
+def _watch(env: Mapping[str, str]) -> str:
+    raw = env.get("BRIEFBOT_WATCH", "").strip().casefold() or "on"
+    raw = {"true": "on", "1": "on", "false": "off", "0": "off"}.get(raw, raw)
+    if raw not in WATCH_MODES:
+        raise SettingsError("BRIEFBOT_WATCH must be on, off or poll.")
+    return raw

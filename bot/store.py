@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.fingerprint import fingerprint
 from bot.index import KnowledgeIndex
 from bot.loader import KnowledgeError, KnowledgeLoadError, load_knowledge
 
@@ -62,12 +63,18 @@ class KnowledgeStore:
     current: KnowledgeIndex
     last_reload: ReloadOutcome | None = None
     last_failure: ReloadOutcome | None = None
+    version: str = ""  # the content hash of what is serving (bot.fingerprint)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def open(cls, directory: Path) -> KnowledgeStore:
         """Load the knowledge for start-up; raises KnowledgeLoadError when it is broken."""
-        return cls(Path(directory), KnowledgeIndex.build(load_knowledge(Path(directory))))
+        knowledge = load_knowledge(Path(directory))
+        store = cls(
+            Path(directory), KnowledgeIndex.build(knowledge), version=fingerprint(knowledge)
+        )
+        log.info("knowledge %s loaded from %s", store.version, directory)
+        return store
 
     def reload(self, actor: str) -> ReloadOutcome:
         """Re-read the directory and swap it in if it validates; safe to call from any thread."""
@@ -88,8 +95,9 @@ class KnowledgeStore:
             else:
                 outcome = _difference(actor, previous, fresh)
                 self.current = fresh
+                self.version = fingerprint(fresh.knowledge)
             self.last_reload = outcome
-        log.info("knowledge reload by %s: %s", actor, outcome.summary())
+        log.info("knowledge reload by %s: %s (serving %s)", actor, outcome.summary(), self.version)
         for error in outcome.errors:
             log.warning("knowledge reload error: %s", error)
         return outcome

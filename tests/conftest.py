@@ -57,7 +57,7 @@ def store(knowledge_copy: Path) -> KnowledgeStore:
 @pytest_asyncio.fixture
 async def discord_bot(store: KnowledgeStore) -> AsyncIterator[Briefbot]:
     """The Discord bot with its cogs loaded, never connected."""
-    async with Briefbot(Settings(), store) as bot:
+    async with Briefbot(Settings(knowledge_dir=store.directory), store) as bot:
         for extension in EXTENSIONS:
             await bot.load_extension(extension)
         yield bot

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from tests.discord_emulator import Emulator
+from tests.discord_emulator import Emulator, FakeChannel, FakeUser
 from tests.discord_emulator.log import RecordedRequest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -118,12 +118,17 @@ def copy_knowledge(target: Path) -> Path:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """This process's environment without any Discord or briefbot setting, plus `extra`."""
+    """This process's environment without any Discord or briefbot setting, plus `extra`.
+
+    The usage log is off unless `extra` turns it on (a test must not write into the checkout),
+    and so is the file watcher (a test that edits knowledge reloads it when it means to).
+    """
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DISCORD_", "BRIEFBOT_"))
     }
+    env.update(BRIEFBOT_USAGE_LOG="off", BRIEFBOT_WATCH="off")
     env.update(extra)
     return env
 
@@ -134,6 +139,8 @@ def bot_environment(emulator: Emulator, knowledge: Path, **extra: str) -> dict[s
     env.update(emulator.environment())
     env.update(
         BRIEFBOT_KNOWLEDGE=str(knowledge),
+        # Beside the test's own copy of the knowledge: never the user's state directory.
+        BRIEFBOT_DATA=str(knowledge.parent / "data"),
         BRIEFBOT_ADMIN_IDS="",
         BRIEFBOT_COOLDOWN_RATE="1000",
         PYTHONUNBUFFERED="1",
@@ -207,6 +214,25 @@ async def request_after(
     return await emulator.wait_for_request(
         lambda request: id(request) not in earlier and predicate(request), timeout
     )
+
+
+def posted_in(channel_id: str) -> Callable[[RecordedRequest], bool]:
+    """Matches a message the bot posted in one channel (a DM channel, for private details)."""
+    return lambda request: (
+        request.method == "POST" and request.path == f"/channels/{channel_id}/messages"
+    )
+
+
+async def operator_command(
+    emulator: Emulator, author: FakeUser, line: str, channel: FakeChannel | None = None
+) -> tuple[RecordedRequest, RecordedRequest]:
+    """An operator's prefix command in a server channel: the public acknowledgement that
+    replies to it, and the first message of the details sent to the operator by DM."""
+    since = len(emulator.requests)
+    message = await emulator.send_guild_message(author, line, channel)
+    acknowledgement = await request_after(emulator, since, replies_to(message))
+    details = await request_after(emulator, since, posted_in(emulator.dm_channel(author).id))
+    return acknowledgement, details
 
 
 def embeds_of(request: RecordedRequest) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import wrapped
 from bot.index import KnowledgeIndex
 from tests.helpers import REPO, clean_env
 
@@ -432,3 +433,13 @@ def test_the_console_answers_questions_and_refuses_what_the_article_does_not_say
     assert result.returncode == 0, result.stderr
     assert "Person: Jensen Huang\n" in result.stdout
     assert "The article does not say: it does not mention “price”." in result.stdout
+
+
+def test_the_console_wraps_between_words_and_keeps_marks_with_their_text() -> None:
+    text = "- " + "word " * 30 + "end\u00a0¶3\u00a0¶5\n\nA short line."
+    lines = wrapped(text, 40).splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    assert lines[0].startswith("- ") and all(line.startswith("  ") for line in lines[1:-2])
+    assert lines[-3].endswith("end\u00a0¶3\u00a0¶5")  # a mark never starts a line on its own
+    assert lines[-2:] == ["", "A short line."]
+    assert " ".join(" ".join(lines).split()) == " ".join(text.split())  # nothing lost

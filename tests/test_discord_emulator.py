@@ -401,3 +401,61 @@ async def test_channel_typing_and_message_edits(emulator: Emulator) -> None:
         async with http.post(f"{channel_url}/messages", json={"content": ""}) as resp:
             assert resp.status == 400 and (await resp.json())["code"] == 50006
     assert [m["content"] for m in emulator.bot_messages(emulator.channel)] == ["v2"]
+
+
+async def test_a_second_guild_has_its_own_people_channels_and_permissions() -> None:
+    async with Emulator(heartbeat_interval_ms=1000, other_guild=True) as emulator:
+        other = emulator.other_guild
+        client = CommandClient(int(other.id), intents=default_intents(members=True))
+        async with running(client, emulator):
+            creates = [
+                frame
+                for conn in emulator.connections
+                for frame in conn.sent
+                if frame.get("t") == "GUILD_CREATE"
+            ]
+            assert [frame["d"]["id"] for frame in creates] == [emulator.guild.id, other.id]
+            second = client.get_guild(int(other.id))
+            assert second is not None
+            assert {c.name for c in second.text_channels} == {"news", "ask"}
+            assert {m.id for m in second.members} == {
+                int(u.id)
+                for u in (
+                    emulator.bot_user,
+                    emulator.other_owner,
+                    emulator.other_manager,
+                    emulator.other_member,
+                )
+            }
+            manager = second.get_member(int(emulator.other_manager.id))
+            assert manager is not None and manager.guild_permissions.manage_guild
+            assert second.get_member(int(emulator.admin.id)) is None  # no one crosses over
+
+            await emulator.send_guild_message(
+                emulator.other_member, "!echo hi", emulator.other_channel
+            )
+            seen = await client.next_message()
+            assert seen.guild is not None and seen.guild.id == int(other.id)
+            assert isinstance(seen.author, discord.Member)
+            with pytest.raises(ValueError):
+                await emulator.send_guild_message(emulator.admin, "hi", emulator.other_channel)
+
+            # The guild command was synced to the second guild only; its managers are offered
+            # it there, its plain members and the first guild's managers are not.
+            synced = await emulator.wait_for_request(
+                lambda r: r.method == "PUT" and other.id in r.path, WAIT
+            )
+            assert synced.status == 200
+            sent = await emulator.send_slash_command(
+                emulator.other_manager, "config", channel=emulator.other_channel
+            )
+            callback = await emulator.wait_for_interaction_response(sent, WAIT)
+            assert callback.json["data"]["content"] == "manage_guild=True"
+            interaction = emulator.interaction(sent)
+            assert interaction.channel.guild_id == other.id
+            with pytest.raises(CommandNotAvailableError):
+                await emulator.send_slash_command(
+                    emulator.other_member, "config", channel=emulator.other_channel
+                )
+        assert emulator.response_schema_errors == []
+        assert emulator.schema_errors == []

@@ -30,6 +30,7 @@ from tests.helpers import (
     edit_file,
     edits_of,
     embeds_of,
+    operator_command,
     replies_to,
     request_after,
 )
@@ -38,6 +39,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
 EPHEMERAL = 1 << 6
 SILENCE = 1.0  # how long "no reply" is watched for, after a later command was answered
+NOT_OPERATOR = "Only the bot's operators can do that."
+IN_YOUR_DMS = "Sent: the details are in your direct messages."
 
 
 async def started(emulator: Emulator, knowledge: Path, **env: str) -> BotProcess:
@@ -45,9 +48,9 @@ async def started(emulator: Emulator, knowledge: Path, **env: str) -> BotProcess
     bot = BotProcess(emulator, bot_environment(emulator, knowledge, **env))
     await bot.start()
     assert not any(r.method == "PUT" for r in emulator.requests)  # never synced on start
-    message = await emulator.send_guild_message(emulator.owner, "!sync")
-    reply = await emulator.wait_for_request(replies_to(message))
-    assert embeds_of(reply)[0]["title"].startswith("Synced ")
+    acknowledgement, details = await operator_command(emulator, emulator.owner, "!sync")
+    assert embeds_of(acknowledgement)[0]["title"] == IN_YOUR_DMS
+    assert embeds_of(details)[0]["title"].startswith("Synced ")
     return bot
 
 
@@ -234,7 +237,7 @@ async def test_mentions_in_a_query_never_ping(emulator: Emulator, shared_bot: Bo
 
 async def test_regular_member_cannot_reload(emulator: Emulator, shared_bot: BotProcess) -> None:
     reply = await ask(emulator, "!reload")
-    assert "Only server managers and the bot's admins" in embeds_of(reply)[0]["title"]
+    assert embeds_of(reply)[0]["title"] == NOT_OPERATOR
     assert not any("knowledge reload by" in line for line in shared_bot.log)
 
 
@@ -242,7 +245,7 @@ async def test_regular_user_cannot_reload_in_a_direct_message(
     emulator: Emulator, shared_bot: BotProcess
 ) -> None:
     reply = await ask(emulator, "!reload", dm=True)
-    assert "Only server managers" in embeds_of(reply)[0]["title"]
+    assert embeds_of(reply)[0]["title"] == NOT_OPERATOR
 
 
 async def test_regular_member_cannot_reload_with_a_slash_command(
@@ -250,7 +253,7 @@ async def test_regular_member_cannot_reload_with_a_slash_command(
 ) -> None:
     body = await slash(emulator, "reload", {}, check_access=False)
     assert body["data"]["flags"] & EPHEMERAL
-    assert "Only server managers" in body["data"]["embeds"][0]["title"]
+    assert body["data"]["embeds"][0]["title"] == NOT_OPERATOR
 
 
 async def test_a_message_edited_into_an_admin_command_is_still_refused(
@@ -261,22 +264,28 @@ async def test_a_message_edited_into_an_admin_command_is_still_refused(
     since = len(emulator.requests)
     await emulator.edit_message(message, "!kb")
     refusal = await request_after(emulator, since, edits_of(answer))  # the answer, corrected
-    assert "Only server managers" in embeds_of(refusal)[0]["title"]
+    assert embeds_of(refusal)[0]["title"] == NOT_OPERATOR
 
 
-async def test_server_manager_sees_what_is_loaded(
+async def test_the_owner_sees_what_is_loaded_in_a_direct_message(
     emulator: Emulator, shared_bot: BotProcess
 ) -> None:
-    reply = await ask(emulator, "!kb", author=emulator.admin)
-    embed = embeds_of(reply)[0]
+    acknowledgement, details = await operator_command(emulator, emulator.owner, "!kb")
+    [public] = embeds_of(acknowledgement)
+    assert public["title"] == IN_YOUR_DMS
+    assert "description" not in public and "fields" not in public  # nothing more, in public
+    embed = embeds_of(details)[0]
     assert embed["title"] == "Loaded knowledge"
     assert "Jensen Huang Shares His Vision" in embed["description"]
     assert "**Entries** 49 entries (7 product, 12 organisation, 1 person" in embed["description"]
 
 
-async def test_only_the_owner_may_sync(emulator: Emulator, shared_bot: BotProcess) -> None:
-    reply = await ask(emulator, "!sync", author=emulator.admin)
-    assert embeds_of(reply)[0]["title"] == "Only the bot's owner can do that."
+@pytest.mark.parametrize("command", ["!kb", "!sync", "!reload"])
+async def test_a_server_manager_is_not_an_operator(
+    emulator: Emulator, shared_bot: BotProcess, command: str
+) -> None:
+    reply = await ask(emulator, command, author=emulator.admin)
+    assert embeds_of(reply)[0]["title"] == NOT_OPERATOR
 
 
 # ------------------------------------------------------------------- reloads and lifecycle
@@ -300,7 +309,7 @@ async def test_admin_reload_swaps_good_edits_and_refuses_broken_ones(
 ) -> None:
     emulator, bot, knowledge_file = own_bot
     edit_file(knowledge_file, RTX_SUMMARY, "RTX Pro, as edited, is a newly released GPU")
-    reply = await ask(emulator, "!reload", author=emulator.admin)
+    reply = await ask(emulator, "!reload", author=emulator.owner, dm=True)
     embed = embeds_of(reply)[0]
     assert embed["title"] == "Knowledge reloaded"
     assert "**Changed** rtx-pro" in embed["description"]
@@ -312,7 +321,7 @@ async def test_admin_reload_swaps_good_edits_and_refuses_broken_ones(
         "    kind: product\n    name: RTX Pro",
         "    kind: gadget\n    name: RTX Pro",
     )
-    reply = await ask(emulator, "!reload", author=emulator.admin)
+    reply = await ask(emulator, "!reload", author=emulator.owner, dm=True)
     embed = embeds_of(reply)[0]
     assert embed["title"] == "Reload refused: the previous knowledge is still serving"
     line = knowledge_file.read_text().splitlines().index("    kind: gadget") + 1
@@ -324,12 +333,12 @@ async def test_admin_reload_swaps_good_edits_and_refuses_broken_ones(
     assert embeds_of(answer)[0]["description"].startswith("RTX Pro, as edited,")
     await bot.wait_for_log(r"knowledge reload by .*reload failed with 1 error")
 
-    kb = embeds_of(await ask(emulator, "!kb", author=emulator.owner))[0]
+    kb = embeds_of(await ask(emulator, "!kb", author=emulator.owner, dm=True))[0]
     lines = kb["description"].splitlines()
     [error] = [line for line in lines if line.startswith("- **Last reload error**")]
     [last] = [line for line in lines if line.startswith("- **Last reload**")]
     assert "must be one of" in error
-    assert "admin" in last
+    assert f"owner ({emulator.owner.id})" in last
 
 
 async def test_sighup_reloads_the_knowledge(own_bot: tuple[Emulator, BotProcess, Path]) -> None:
@@ -401,8 +410,8 @@ async def test_concurrent_reloads_serve_old_or_new_knowledge_whole(
     )
     questions = [await emulator.send_guild_message(emulator.regular, "!product rtx pro")]
     reloads = [
-        await emulator.send_guild_message(emulator.admin, "!reload"),
-        await emulator.send_guild_message(emulator.owner, "!reload"),
+        await emulator.send_dm(emulator.owner, "!reload"),
+        await emulator.send_dm(emulator.owner, "!reload"),
     ]
     bot.signal(signal.SIGHUP)
     for _ in range(8):
@@ -444,7 +453,7 @@ async def test_admin_commands_are_refused_to_everyone_else(
         title = embeds_of(await ask(emulator, f"!{command}", dm=where == "direct message"))[0][
             "title"
         ]
-    assert title == "Only server managers and the bot's admins can do that."
+    assert title == NOT_OPERATOR
     assert sum("knowledge reload by" in line for line in shared_bot.log) == reloads_before
     assert sum(r.method == "PUT" for r in emulator.requests) == syncs_before
 
@@ -455,7 +464,7 @@ async def test_the_token_never_reaches_the_log_even_at_debug_level(tmp_path: Pat
         bot = BotProcess(emulator, bot_environment(emulator, copy_knowledge(tmp_path), **env))
         await bot.start()
         await ask(emulator, "!product h20")
-        await ask(emulator, "!reload", author=emulator.admin)
+        await ask(emulator, "!reload", author=emulator.owner, dm=True)
         await slash(emulator, "quote", {"about": "huawei"}, check_access=False)
         await finished(bot, emulator)
         assert any("DEBUG" in line for line in bot.log)  # debug logging really was on
@@ -469,8 +478,9 @@ async def test_users_named_in_admin_ids_are_admins_everywhere(tmp_path: Path) ->
         await bot.start()
         in_dm = await ask(emulator, "!kb", dm=True)
         assert embeds_of(in_dm)[0]["title"] == "Loaded knowledge"
-        reload = await ask(emulator, "!reload")
-        assert embeds_of(reload)[0]["title"] == "Knowledge reloaded"
+        acknowledgement, details = await operator_command(emulator, emulator.regular, "!reload")
+        assert embeds_of(acknowledgement)[0]["title"] == IN_YOUR_DMS
+        assert embeds_of(details)[0]["title"] == "Knowledge reloaded"
         await bot.wait_for_log(rf"knowledge reload by .*\({emulator.regular.id}\): reloaded")
         await finished(bot, emulator)
 
@@ -478,7 +488,7 @@ async def test_users_named_in_admin_ids_are_admins_everywhere(tmp_path: Path) ->
 async def test_slash_reload_is_deferred_then_answered_privately(
     emulator: Emulator, shared_bot: BotProcess
 ) -> None:
-    sent = await emulator.send_slash_command(emulator.admin, "reload", {}, check_access=False)
+    sent = await emulator.send_slash_command(emulator.owner, "reload", {})
     callback = (await emulator.wait_for_interaction_response(sent)).json
     assert callback["type"] == 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: no 3 s deadline to miss
     assert callback["data"]["flags"] & EPHEMERAL

@@ -246,6 +246,18 @@ async def test_an_edited_command_edits_its_answer_and_a_deleted_one_deletes_it(
     )
 
 
+@pytest.mark.parametrize("edited_into", ["see you all tomorrow", "!play despacito"])
+async def test_a_command_edited_into_talk_or_another_bots_command_loses_its_answer(
+    emulator: Emulator, bot: BotProcess, edited_into: str
+) -> None:
+    command = await emulator.send_guild_message(emulator.regular, "!product hopper")
+    answer = str((await emulator.wait_for_request(replies_to(command))).response["id"])
+    await emulator.edit_message(command, edited_into)
+    await emulator.wait_for_request(
+        lambda r: r.method == "DELETE" and r.path.endswith(f"/messages/{answer}")
+    )
+
+
 # ------------------------------------------------------------------- the context menu
 
 

@@ -941,6 +941,17 @@ def test_a_misspelt_list_suggests_the_list(engine: Engine, typed: str, meant: st
     assert echoes(reply) == [typed]
 
 
+def test_a_servers_own_prefix_parses_and_names_commands(engine: Engine) -> None:
+    assert engine.handle("!prodcut rtx", prefix="?") is None  # not this server's prefix
+    reply = engine.handle("?prodcut rtx", prefix="?")
+    assert reply is not None and reply.suggestions == (Suggestion("product", "rtx"),)
+    assert echoes(reply) == ["?prodcut"]
+    answered = engine.run("help", "", prefix="?")
+    shown = [plain(p.text, "?") for section in answered.sections for p in section.points]
+    assert any(line.startswith("?product") for line in shown), shown
+    assert not any("!product" in line for line in shown)
+
+
 @pytest.mark.parametrize("name", ["hello", "ping", "tldr", "info", "xyzzy", "what"])
 def test_unknown_command_far_from_any(engine: Engine, name: str) -> None:
     reply = ask(engine, f"!{name} huawei")

@@ -589,3 +589,36 @@ def test_look_up_tables_answer_what_the_scans_did(shipped_index) -> None:  # typ
         assert knowledge.article(article.id) is article
     for statement in knowledge.statements:
         assert shipped_index.statement(statement.id) is statement
+
+
+# ------------------------------------------------------------------ errors shown in a chat
+
+
+def test_a_chat_sees_files_relative_to_the_knowledge_and_no_host_path(
+    knowledge_file: Path,
+) -> None:
+    knowledge = knowledge_file.parent
+    edit_file(knowledge_file, "  source: ../seeds/", "  source: ../seeds/missing-")
+    error = only_error(knowledge)
+    assert str(knowledge.parent) in str(error)  # the log and `briefbot check` keep the path
+    shown = error.shown_from(knowledge)
+    assert shown.startswith(f"{knowledge_file.name}:")
+    assert "article.source: the article file ../seeds/missing-" in shown
+    assert str(knowledge.parent) not in shown and "/tmp" not in shown
+
+
+@pytest.mark.parametrize("where", ["absolute", "relative to the working directory"])
+def test_any_path_in_an_error_is_cut_from_what_a_chat_sees(
+    tmp_path: Path, where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    knowledge = tmp_path / "srv" / "knowledge"
+    if where != "absolute":
+        monkeypatch.chdir(tmp_path)
+    file = knowledge / "x.yaml"
+    named = str(file) if where == "absolute" else os.path.relpath(file)
+    crash = KnowledgeError(
+        named, 5, "", f"cannot be read: [Errno 13] '{knowledge}/x.yaml' or /etc/briefbot/secret"
+    )
+    assert crash.shown_from(knowledge) == "x.yaml:5: cannot be read: [Errno 13] 'x.yaml' or secret"
+    whole = KnowledgeError(str(knowledge), None, "", "holds no .yaml knowledge file")
+    assert whole.shown_from(knowledge) == "knowledge/: holds no .yaml knowledge file"

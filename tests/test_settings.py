@@ -79,6 +79,14 @@ def test_reads_os_environ_when_given_nothing(monkeypatch: pytest.MonkeyPatch) ->
         ({"DISCORD_GATEWAY_URL": "ws://127.0.0.1:8081"}, "gateway_url", "ws://127.0.0.1:8081"),
         ({"DISCORD_GATEWAY_URL": "wss://gw.example.test/"}, "gateway_url", "wss://gw.example.test"),
         ({"DISCORD_GATEWAY_URL": " "}, "gateway_url", None),
+        ({"BRIEFBOT_DATA": "/srv/briefbot-data"}, "data_dir", Path("/srv/briefbot-data")),
+        ({"XDG_STATE_HOME": "/var/state"}, "data_dir", Path("/var/state/briefbot")),
+        (
+            {"XDG_STATE_HOME": "/var/state", "BRIEFBOT_DATA": "/data"},
+            "data_dir",
+            Path("/data"),
+        ),
+        ({}, "data_dir", Path.home() / ".local" / "state" / "briefbot"),
     ],
 )
 def test_each_variable(env: dict[str, str], field: str, value: object) -> None:

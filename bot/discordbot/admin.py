@@ -1,63 +1,76 @@
-"""Admin commands: reload the knowledge, show what is loaded, sync slash commands."""
+"""Operator commands: reload the knowledge, show what is loaded, sync slash commands.
+
+They affect every server (or cost the process real work), so they are for the bot's operators
+only (`access.py`), and their replies are seen only by the operator who asked.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
-from bot.discordbot.client import Briefbot, NotAdmin
+from bot.discordbot.access import actor, audit, operator_only, send_private
+from bot.discordbot.client import Briefbot
 from bot.knowledge import Kind
-from bot.reply import Reply, Section, Status, notice, point
+from bot.reply import Point, Reply, Section, Status, notice, point
+from bot.server_settings import AuditEntry
 from bot.store import ReloadOutcome
+from bot.usage_report import misses_reply, most_read_section
 
 Context = commands.Context[Briefbot]
 MAX_ERRORS_SHOWN = 15
-
-
-async def is_admin(ctx: Context) -> bool:
-    """The app's owner or team, BRIEFBOT_ADMIN_IDS, or a member who can manage the server."""
-    if ctx.author.id in ctx.bot.settings.admin_ids or await ctx.bot.is_owner(ctx.author):
-        return True
-    if isinstance(ctx.author, discord.Member) and ctx.author.guild_permissions.manage_guild:
-        return True
-    raise NotAdmin("Only server managers and the bot's admins can do that.")
-
-
-def actor(ctx: Context) -> str:
-    """Who did it, for logs and `kb`: name and id, never anything secret."""
-    return f"{ctx.author} ({ctx.author.id})"
+RECENT_ACTIONS_SHOWN = 8
 
 
 class Admin(commands.Cog):
-    """Knowledge reloads and slash-command sync, for admins only."""
+    """Knowledge reloads, the knowledge status and slash-command sync, for operators only."""
 
     def __init__(self, bot: Briefbot) -> None:
         self.bot = bot
 
-    async def cog_check(self, ctx: Context) -> bool:  # type: ignore[override]
-        """Every command here is for admins."""
-        return await is_admin(ctx)
+    # Discord hides each of these slash commands from everyone but a server's administrators
+    # (`default_permissions()` with no permission), who may grant them in Server Settings >
+    # Integrations; granting does not make anyone an operator: `operator_only` decides.
 
     @commands.hybrid_command(
         description="Re-read the knowledge base; a broken edit changes nothing."
     )
+    @app_commands.default_permissions()
+    @operator_only()
     async def reload(self, ctx: Context) -> None:
         """Reload the knowledge."""
         await ctx.defer(ephemeral=True)  # a large reload can outlast the 3 s to acknowledge
         outcome = await self.bot.reload_knowledge(actor(ctx))
-        await self.bot.send_reply(ctx, reload_reply(outcome), private=True)
+        await audit(ctx, "reload", outcome.summary())
+        await send_private(ctx, reload_reply(outcome, self.bot.store.directory))
 
-    @commands.hybrid_command(description="What knowledge is loaded, and the last reload.")
-    async def kb(self, ctx: Context) -> None:
-        """Show the loaded knowledge."""
-        await self.bot.send_reply(ctx, knowledge_reply(self.bot), private=True)
+    @commands.hybrid_command(
+        description="What knowledge is loaded, and the last reload; misses: what readers lacked.",
+        usage="[misses]",
+    )
+    @app_commands.default_permissions()
+    @operator_only()
+    async def kb(self, ctx: Context, view: Literal["misses"] | None = None) -> None:
+        """The loaded knowledge, its reload history and the latest admin actions; or, with
+        `misses`, what readers asked for that the knowledge lacks."""
+        await ctx.defer(ephemeral=True)
+        if view == "misses":
+            reply = misses_reply(self.bot.usage, self.bot.settings.prefix)
+        else:
+            reply = knowledge_reply(self.bot, await _recent_actions(self.bot))
+        await send_private(ctx, reply)
 
     @commands.hybrid_command(
         description="Sync slash commands globally, or to this server.", usage="[global|here]"
     )
-    @commands.is_owner()
+    @app_commands.default_permissions()
+    @operator_only()
     async def sync(self, ctx: Context, scope: Literal["global", "here"] = "global") -> None:
         """Publish the slash commands."""
         if scope == "here" and ctx.guild is None:
@@ -72,13 +85,20 @@ class Admin(commands.Cog):
         else:
             synced = await self.bot.tree.sync()
             where = "every server (global commands can take a while to appear)"
-        self.bot.command_ids.update({command.name: command.id for command in synced})
+            # Only global ids make mentions that work everywhere, DMs included.
+            self.bot.command_ids.update({command.name: command.id for command in synced})
+        await audit(ctx, "sync", f"{len(synced)} commands to {scope}")
         done = notice(Status.ANSWERED, f"Synced {len(synced)} slash commands to {where}.")
-        await self.bot.send_reply(ctx, done, private=True)
+        await send_private(ctx, done)
 
 
-def reload_reply(outcome: ReloadOutcome) -> Reply:
-    """The reply to a reload: what changed, or every error and the reassurance that nothing did."""
+async def _recent_actions(bot: Briefbot) -> list[AuditEntry]:
+    return await asyncio.to_thread(bot.server_settings.recent, RECENT_ACTIONS_SHOWN)
+
+
+def reload_reply(outcome: ReloadOutcome, directory: Path) -> Reply:
+    """The reply to a reload: what changed, or every error and the reassurance that nothing did.
+    Errors name files relative to the knowledge `directory`: a reply never shows a host path."""
     if outcome.ok:
         sections = tuple(
             Section(label, tuple(point(entry_id) for entry_id in ids), names=True)
@@ -90,7 +110,7 @@ def reload_reply(outcome: ReloadOutcome) -> Reply:
             if ids
         )
         return Reply(Status.ANSWERED, "Knowledge reloaded", (point(outcome.summary()),), sections)
-    shown = tuple(point(str(error)) for error in outcome.errors[:MAX_ERRORS_SHOWN])
+    shown = tuple(point(e.shown_from(directory)) for e in outcome.errors[:MAX_ERRORS_SHOWN])
     more = len(outcome.errors) - len(shown)
     lead = [point("Fix these and reload again (briefbot check lists them too):")]
     errors = [Section("Errors", shown)]
@@ -104,8 +124,9 @@ def reload_reply(outcome: ReloadOutcome) -> Reply:
     )
 
 
-def knowledge_reply(bot: Briefbot) -> Reply:
-    """What is loaded and the reload history."""
+def knowledge_reply(bot: Briefbot, recent: Sequence[AuditEntry] = ()) -> Reply:
+    """What is loaded, the reload history and the latest admin and manager actions: for
+    operators only, since it names people of every server."""
     knowledge = bot.store.current.knowledge
     counts = ", ".join(f"{len(knowledge.of_kind(kind))} {kind.value}" for kind in Kind)
     facts = [
@@ -114,6 +135,7 @@ def knowledge_reply(bot: Briefbot) -> Reply:
             label="Entries",
         ),
         point(f"{_when(knowledge.loaded_at)} from {knowledge.directory.name}/", label="Loaded"),
+        point(bot.store.version, label="Version"),
     ]
     last = bot.store.last_reload
     if last is not None:
@@ -122,15 +144,25 @@ def knowledge_reply(bot: Briefbot) -> Reply:
         )
     failure = bot.store.last_failure
     if failure is not None:
-        first = str(failure.errors[0]) if failure.errors else ""
+        first = failure.errors[0].shown_from(bot.store.directory) if failure.errors else ""
         facts.append(
             point(f"{_when(failure.at)} by {failure.actor}: {first}", label="Last reload error")
         )
     articles = tuple(point(a.title, label=a.id) for a in knowledge.articles)
-    return Reply(
-        Status.ANSWERED,
-        "Loaded knowledge",
-        sections=(Section("Articles", articles), Section("", tuple(facts))),
+    sections = [
+        Section("Articles", articles),
+        Section("", tuple(facts)),
+        most_read_section(bot.usage, bot.store.current),
+    ]
+    if recent:
+        sections.append(Section("Recent actions", tuple(_action(entry) for entry in recent)))
+    return Reply(Status.ANSWERED, "Loaded knowledge", sections=tuple(sections))
+
+
+def _action(entry: AuditEntry) -> Point:
+    where = f"server {entry.guild_id}" if entry.guild_id else "a DM"
+    return point(
+        f"{_when(entry.at)} user {entry.actor_id} in {where}: {entry.detail}", label=entry.action
     )
 
 

@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.discordbot.client import Briefbot
 from bot.discordbot.components import every_page
 from bot.engine import COMMANDS, Command
+from bot.usage_log import note
 
 MAX_CHOICES = 25  # Discord's limit on autocomplete choices
 MAX_CHOICE_CHARS = 100  # and on each choice's name and value
@@ -29,7 +30,10 @@ Callback = Callable[..., Coroutine[Any, Any, None]]
 async def answer(ctx: Context, argument: str | None = None) -> None:
     """Run the engine command this hybrid command stands for and send its reply."""
     assert ctx.command is not None
-    await ctx.bot.send_reply(ctx, ctx.bot.engine.run(ctx.command.name, argument or ""))
+    prefix = ctx.bot.prefix_in(ctx.guild)  # the server's own, in sentences that name commands
+    reply = ctx.bot.engine.run(ctx.command.name, argument or "", prefix)
+    await ctx.bot.send_reply(ctx, reply)
+    note(ctx.bot.usage, reply)
 
 
 async def complete_name(

@@ -23,19 +23,22 @@ from bot.discordbot.components import (
     will_be_answered,
 )
 from bot.discordbot.embeds import CommandStyle
+from bot.discordbot.listening import listened_prefixes
 from bot.discordbot.sent import SentAnswers
 from bot.engine import Engine
 from bot.reply import Reply, Status, notice
+from bot.server_settings import ServerSettingsStore
 from bot.settings import Settings
 from bot.store import KnowledgeStore, ReloadOutcome
+from bot.usage_log import open_for
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.discordbot.briefing", "bot.discordbot.admin")
+EXTENSIONS = ("bot.discordbot.briefing", "bot.discordbot.admin", "bot.discordbot.server")
 
 
-class NotAdmin(commands.CheckFailure):
-    """The user may not run an admin command; the message says who may."""
+class Refused(commands.CheckFailure):
+    """A check refused the command; its message is the sentence the user sees."""
 
 
 class OnCooldown(commands.CommandOnCooldown):
@@ -49,14 +52,19 @@ class OnCooldown(commands.CommandOnCooldown):
 class Briefbot(commands.AutoShardedBot):
     """Answers briefing commands in servers and DMs, as prefix and slash commands."""
 
-    def __init__(self, settings: Settings, store: KnowledgeStore) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: KnowledgeStore,
+        server_settings: ServerSettingsStore | None = None,
+    ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # channels and permissions of the servers the bot is in
         intents.guild_messages = True
         intents.dm_messages = True
         intents.message_content = True  # privileged: prefix commands in servers need it
         super().__init__(
-            command_prefix=settings.prefix,
+            command_prefix=listened_prefixes,  # each server's own, and none where it is off
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
             case_insensitive=True,
@@ -74,15 +82,20 @@ class Briefbot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.store = store
+        # Each server's own settings, in memory; without a database, everyone has the defaults.
+        self.server_settings = server_settings or ServerSettingsStore(None)
         self.engine = Engine(store, settings.prefix)
         self.cooldown = UserCooldown(settings.cooldown_rate, settings.cooldown_seconds)
         self.check_once(self._within_cooldown)
         self._background: set[asyncio.Task[Any]] = set()
         self.sent = SentAnswers()
         self.command_ids: dict[str, int] = {}  # slash command name -> id, once known
+        self.usage = open_for(settings)  # what readers asked for (bot.usage_log); None: off
 
     async def setup_hook(self) -> None:
-        """Load the cogs and listen for SIGHUP; slash commands are synced only by `sync`."""
+        """Read the servers' settings, load the cogs and listen for SIGHUP; slash commands are
+        synced only by `sync`."""
+        await asyncio.to_thread(self.server_settings.load)  # a locked file must not block
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -93,6 +106,11 @@ class Briefbot(commands.AutoShardedBot):
             )
         except (NotImplementedError, AttributeError):  # platforms without SIGHUP
             log.info("SIGHUP reload is not available on this platform")
+
+    def prefix_in(self, guild: discord.abc.Snowflake | None) -> str:
+        """The command prefix of a server (its managers' choice, else the operator's)."""
+        settings = self.server_settings.get(getattr(guild, "id", None))
+        return settings.prefix or self.settings.prefix
 
     def run_in_background(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run work from a signal handler, holding the task so it is not collected mid-way."""
@@ -115,7 +133,7 @@ class Briefbot(commands.AutoShardedBot):
             and interaction.type is discord.InteractionType.application_command
         ):
             return CommandStyle("/", self.command_ids)
-        return CommandStyle(self.settings.prefix)
+        return CommandStyle(self.prefix_in(source.guild))
 
     async def send_reply(
         self, ctx: commands.Context[Any], reply: Reply, private: bool = False
@@ -265,7 +283,7 @@ class Briefbot(commands.AutoShardedBot):
                 await self._notice(ctx, f"Slow down a little: you can ask again in {wait} s.")
         elif isinstance(error, commands.NotOwner):
             await self._notice(ctx, "Only the bot's owner can do that.")
-        elif isinstance(error, NotAdmin):
+        elif isinstance(error, Refused):
             await self._notice(ctx, str(error))
         elif isinstance(error, (commands.CheckFailure, app_commands.CheckFailure)):
             await self._notice(ctx, "You cannot use that command here.")
@@ -288,7 +306,7 @@ class Briefbot(commands.AutoShardedBot):
         # The engine reads the whole line again: it also understands lines discord.py does not
         # split (a zero-width space between command and argument). Other bots share the prefix:
         # in a server, speak up only for a near miss of ours.
-        reply = self.engine.handle(ctx.message.content)
+        reply = self.engine.handle(ctx.message.content, prefix=self.prefix_in(ctx.guild))
         if reply is None:
             return
         if (
@@ -296,16 +314,19 @@ class Briefbot(commands.AutoShardedBot):
             and not reply.suggestions
             and ctx.guild is not None
         ):
+            # A command edited into another bot's command takes our old answer away.
+            await self._delete_answer(ctx.channel, ctx.message.id)
             return
         await self.send_reply(ctx, reply)
 
     async def _usage(
         self, ctx: commands.Context[Any], command: commands.Command[Any, ..., Any]
     ) -> None:
+        prefix = self.prefix_in(ctx.guild)
         if command.name in self.engine.commands:
-            await self.send_reply(ctx, self.engine.run(command.name, ""))
+            await self.send_reply(ctx, self.engine.run(command.name, "", prefix))
         else:
-            usage = f"{self.settings.prefix}{command.name} {command.signature}".strip()
+            usage = f"{prefix}{command.name} {command.signature}".strip()
             await self._notice(ctx, f"Use it like this: {usage}")
 
     async def _notice(self, ctx: commands.Context[Any], sentence: str) -> None:

@@ -162,17 +162,16 @@ async def _send_private(interaction: discord.Interaction[Briefbot], view: Shown)
 
 
 def _run(interaction: discord.Interaction[Briefbot], asked: Suggestion) -> Reply | None:
-    engine = interaction.client.engine
-    if asked.command not in engine.commands:
+    bot = interaction.client
+    if asked.command not in bot.engine.commands:
         return None
-    return engine.run(asked.command, asked.argument)
+    return bot.engine.run(asked.command, asked.argument, bot.prefix_in(interaction.guild))
 
 
 async def _out_of_date(interaction: discord.Interaction[Briefbot]) -> None:
+    prefix = interaction.client.prefix_in(interaction.guild)
     await refuse_click(
-        interaction,
-        f"That button is out of date. Ask again, for example {interaction.client.settings.prefix}"
-        "help.",
+        interaction, f"That button is out of date. Ask again, for example {prefix}help."
     )
 
 

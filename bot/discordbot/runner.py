@@ -13,8 +13,10 @@ import yarl
 
 from bot.discordbot.client import Briefbot
 from bot.loader import KnowledgeLoadError
+from bot.server_settings import ServerSettingsStore
 from bot.settings import Settings
 from bot.store import KnowledgeStore
+from bot.watch import start_watching
 
 EXIT_OK, EXIT_CONFIG = 0, 2
 
@@ -85,12 +87,19 @@ def _point_at_discord(settings: Settings) -> None:
 
 
 async def _serve(settings: Settings, store: KnowledgeStore) -> None:
-    bot = Briefbot(settings, store)
+    # Read in setup_hook, off the event loop; a broken database leaves defaults, never a stop.
+    server_settings = ServerSettingsStore.in_directory(settings.data_dir)
+    bot = Briefbot(settings, store, server_settings)
     loop = asyncio.get_running_loop()
     for stop in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(stop, lambda name=stop.name: _stop(bot, name))
-    async with bot:
-        await bot.start(settings.token)  # type: ignore[arg-type]
+    watcher = start_watching(settings, store)  # reloads in its own thread, as `!reload` does
+    try:
+        async with bot:
+            await bot.start(settings.token)  # type: ignore[arg-type]
+    finally:
+        if watcher is not None:
+            watcher.stop()
     log.info("briefbot stopped")
 
 

@@ -1,6 +1,8 @@
-"""The fixed cast of test data: bot, owner, guild, channels, roles and members.
+"""The fixed cast of test data: bot, owner, guilds, channels, roles and members.
 
-Ids are constant so tests and logs are reproducible from run to run.
+Ids are constant so tests and logs are reproducible from run to run. There is always one
+guild; `Cast.add_other_guild` adds a second with people of its own, for tests of what one
+server may see of another.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ DM = 1
 # 2024-03-01T00:00:00Z: a fixed creation time for every cast id.
 _CAST_EPOCH_MS = 1_709_251_200_000
 _JOINED_AT = "2024-03-01T00:00:00.000000+00:00"
-# Cast id counters: the fixed cast uses 1-21, DM channels 100 + the user's index (< 600),
-# extra members and extra channels get their own ranges so no two ids ever collide.
+# Cast id counters: the fixed cast uses 1-21 (the other guild 5-7 and 30-41), DM channels
+# 100 + the user's index (< 600), extra members and extra channels get their own ranges so no
+# two ids ever collide.
 MAX_EXTRAS = 500
 _EXTRA_USER_IDS = 1000
 _EXTRA_CHANNEL_IDS = 2000
@@ -171,7 +174,7 @@ class FakeMember:
 
 @dataclass
 class FakeGuild:
-    """The one test guild."""
+    """A test guild: its roles, channels and members."""
 
     id: str
     name: str
@@ -280,11 +283,64 @@ class Cast:
     dm_channels: dict[str, FakeChannel] = field(default_factory=dict)
     extra_users: list[FakeUser] = field(default_factory=list)
     extra_channels: list[FakeChannel] = field(default_factory=list)
+    other_guild: FakeGuild | None = None
+    other_users: list[FakeUser] = field(default_factory=list)
 
     @property
     def users(self) -> list[FakeUser]:
-        """Every known user, bot included; extra members come last."""
-        return [self.bot_user, self.owner, self.admin, self.regular, *self.extra_users]
+        """Every known user, bot included; the other guild's people, then extra members last."""
+        return [
+            self.bot_user,
+            self.owner,
+            self.admin,
+            self.regular,
+            *self.other_users,
+            *self.extra_users,
+        ]
+
+    @property
+    def guilds(self) -> list[FakeGuild]:
+        """Every guild the bot is in, the first guild first."""
+        return [self.guild] + ([self.other_guild] if self.other_guild else [])
+
+    def guild_by_id(self, guild_id: str | None) -> FakeGuild | None:
+        """The guild with this id, if the bot is in it."""
+        return next((g for g in self.guilds if g.id == str(guild_id)), None)
+
+    def guild_of(self, channel: FakeChannel) -> FakeGuild | None:
+        """The guild a channel belongs to (None for a DM)."""
+        return self.guild_by_id(channel.guild_id) if channel.guild_id else None
+
+    def add_other_guild(self) -> FakeGuild:
+        """A second guild run by other people: an owner, a manager (a role with
+        MANAGE_GUILD), a plain member, the bot, and two text channels (#news and #ask).
+        The first guild's people are not members of it."""
+        if self.other_guild is not None:
+            return self.other_guild
+        owner = FakeUser(cast_id(5), "other_owner", "Other Owner")
+        manager = FakeUser(cast_id(6), "other_manager", "Other Manager")
+        member = FakeUser(cast_id(7), "other_member", "Other Member")
+        guild_id = cast_id(30)
+        everyone = FakeRole(guild_id, "@everyone", perms.EVERYONE_DEFAULT, 0)
+        editors = FakeRole(cast_id(31), "Editors", perms.MANAGE_GUILD, 2)
+        bot_role = FakeRole(
+            cast_id(32), "BriefBot", perms.EVERYONE_DEFAULT, 1, bot_id=self.bot_user.id
+        )
+        channels = [
+            FakeChannel(cast_id(40), GUILD_TEXT, "news", guild_id, position=0),
+            FakeChannel(cast_id(41), GUILD_TEXT, "ask", guild_id, position=1),
+        ]
+        members = [
+            FakeMember(self.bot_user, (bot_role.id,)),
+            FakeMember(owner),
+            FakeMember(manager, (editors.id,)),
+            FakeMember(member),
+        ]
+        self.other_guild = FakeGuild(
+            guild_id, "Other Test Guild", owner.id, [everyone, bot_role, editors], channels, members
+        )
+        self.other_users = [owner, manager, member]
+        return self.other_guild
 
     def add_members(self, count: int) -> list[FakeUser]:
         """Add `count` plain members (no roles) to the guild, numbered after earlier extras."""

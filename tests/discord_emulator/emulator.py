@@ -60,11 +60,14 @@ class Emulator:
         rate_limit: int = 5,
         spec_path: Path | None = None,
         host: str = "127.0.0.1",
+        other_guild: bool = False,
     ) -> None:
         self.token = token
         self.host = host
         self.port: int | None = None
         self.cast: Cast = default_cast()
+        if other_guild:  # a second server run by other people, for tests of what leaks
+            self.cast.add_other_guild()
         self.validator = SpecValidator.load(spec_path)
         self.gateway = Gateway(
             self.cast, GatewayConfig(token, heartbeat_interval_ms, allowed_privileged_intents)
@@ -198,6 +201,48 @@ class Emulator:
     def admin_role(self) -> FakeRole:
         """The role granting MANAGE_GUILD."""
         return self.cast.admin_role
+
+    @property
+    def guilds(self) -> list[FakeGuild]:
+        """Every guild the bot is in (two with `other_guild=True`)."""
+        return self.cast.guilds
+
+    @property
+    def other_guild(self) -> FakeGuild:
+        """The second guild (`Emulator(other_guild=True)`); none of the first guild's people
+        are in it."""
+        if self.cast.other_guild is None:
+            raise RuntimeError("start the emulator with other_guild=True")
+        return self.cast.other_guild
+
+    def _other(self, index: int) -> FakeUser:
+        self.other_guild  # noqa: B018 - raises a clear error when there is no other guild
+        return self.cast.other_users[index]
+
+    @property
+    def other_owner(self) -> FakeUser:
+        """The owner of the second guild."""
+        return self._other(0)
+
+    @property
+    def other_manager(self) -> FakeUser:
+        """A member of the second guild whose role grants MANAGE_GUILD there."""
+        return self._other(1)
+
+    @property
+    def other_member(self) -> FakeUser:
+        """A plain member of the second guild."""
+        return self._other(2)
+
+    @property
+    def other_channel(self) -> FakeChannel:
+        """The second guild's first text channel (#news)."""
+        return self.other_guild.channels[0]
+
+    @property
+    def other_second_channel(self) -> FakeChannel:
+        """The second guild's second text channel (#ask)."""
+        return self.other_guild.channels[1]
 
     def dm_channel(self, user: FakeUser) -> FakeChannel:
         """The DM channel between the bot and a user (created on first use)."""
@@ -375,7 +420,8 @@ class Emulator:
     ) -> str:
         """A member posts in a guild channel (`<@id>` in content mentions); returns the id."""
         channel = channel or self.channel
-        if self.guild.member(author.id) is None or channel.is_dm:
+        guild = self.cast.guild_of(channel)
+        if guild is None or guild.member(author.id) is None:
             raise ValueError(f"{author.username} cannot post in {channel.name}")
         return await self._post(channel, author, content, mentions, reply_to)
 
@@ -534,7 +580,8 @@ class Emulator:
         if channel.is_dm:
             visible = channel.recipient is not None and channel.recipient.id == user.id
         else:
-            visible = self.guild.member(user.id) is not None
+            guild = self.cast.guild_of(channel)
+            visible = guild is not None and guild.member(user.id) is not None
         if visible and message["flags"] & EPHEMERAL:
             # An ephemeral message is shown only to the user of its interaction.
             owner = next(
@@ -563,13 +610,14 @@ class Emulator:
         enforce: bool,
     ) -> SentInteraction:
         where = self.dm_channel(author) if dm else (channel or self.channel)
-        command = self.world.commands.find(name, None if dm else self.guild.id)
+        command = self.world.commands.find(name, where.guild_id)
         if command is not None and enforce:
             check_command_access(command, self.cast, author, where)
         state = self._new_interaction(kind, name, author, where, CHAT_INPUT)
         shown = " ".join(f"{k}:{_shown(v)}" for k, v in options.items())
         state.label = f"/{name} {shown}".strip()
-        return await self._dispatch(state, self._command_data(command, name, options, focused))
+        data = self._command_data(command, name, options, focused, self.cast.guild_of(where))
+        return await self._dispatch(state, data)
 
     def _new_interaction(
         self, kind: int, name: str, user: FakeUser, channel: FakeChannel, subtype: int
@@ -598,6 +646,7 @@ class Emulator:
         name: str,
         options: dict[str, Any],
         focused: str | None,
+        guild: FakeGuild | None,
     ) -> dict[str, Any]:
         # Unsynced commands still get an id, as a stale client cache would send.
         data: dict[str, Any] = {
@@ -605,7 +654,7 @@ class Emulator:
             "name": name,
             "type": 1,
         }
-        builder = OptionBuilder(self.cast, focused)
+        builder = OptionBuilder(self.cast, focused, guild=guild)
         if options:
             data["options"] = builder.build(command.get("options") if command else None, options)
         if builder.resolved:

@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from . import intents as it
-from .cast import Cast
+from .cast import Cast, FakeGuild
 from .log import REDACTED, EventLog, GatewayFrame
 
 DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE_UPDATE, VOICE_STATE_UPDATE = 0, 1, 2, 3, 4
@@ -238,11 +238,11 @@ class Gateway:
         self.sessions[session.session_id] = session
         session.connection, conn.session = conn, session
         await self._emit(session, "READY", self._ready(session))
-        if self._in_shard(session) and session.intents & it.GUILDS:
-            members = it.guild_create_members(
-                self.cast.guild.members, session.intents, self.cast.bot_user.id
-            )
-            await self._emit(session, "GUILD_CREATE", self.cast.guild.create_payload(members))
+        if not session.intents & it.GUILDS:
+            return
+        for guild in self._guilds_of(session):
+            members = it.guild_create_members(guild.members, session.intents, self.cast.bot_user.id)
+            await self._emit(session, "GUILD_CREATE", guild.create_payload(members))
 
     def _identify_problem(
         self, conn: GatewayConnection, data: dict[str, Any]
@@ -270,11 +270,12 @@ class Gateway:
             if session.connection is None:
                 session.resumable = False
 
-    def _in_shard(self, session: GatewaySession) -> bool:
+    def _guilds_of(self, session: GatewaySession) -> list[FakeGuild]:
+        """The guilds a session's shard serves (Discord's rule: (guild_id >> 22) % count)."""
         if session.shard is None:
-            return True
+            return self.cast.guilds
         shard_id, count = session.shard
-        return (int(self.cast.guild.id) >> 22) % count == shard_id
+        return [g for g in self.cast.guilds if (int(g.id) >> 22) % count == shard_id]
 
     def _ready(self, session: GatewaySession) -> dict[str, Any]:
         flags = sum(
@@ -282,9 +283,7 @@ class Gateway:
             for intent, bit in _APP_FLAG_FOR_INTENT.items()
             if intent & self.config.allowed_privileged_intents
         )
-        guilds = (
-            [{"id": self.cast.guild.id, "unavailable": True}] if self._in_shard(session) else []
-        )
+        guilds = [{"id": guild.id, "unavailable": True} for guild in self._guilds_of(session)]
         ready: dict[str, Any] = {
             "v": 10,
             "user": self.cast.bot_user.private_payload(),
@@ -328,8 +327,8 @@ class Gateway:
         self.resumed_count += 1
 
     async def _request_members(self, session: GatewaySession, data: dict[str, Any]) -> None:
-        guild = self.cast.guild
-        if str(data.get("guild_id")) != guild.id:
+        guild = self.cast.guild_by_id(data.get("guild_id"))
+        if guild is None:
             return
         members = list(guild.members)
         user_ids = data.get("user_ids")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import permissions as perms
-from .cast import Cast, FakeChannel, FakeRole, FakeUser
+from .cast import Cast, FakeChannel, FakeGuild, FakeRole, FakeUser
 from .ids import SnowflakeFactory
 from .replies import field_error
 
@@ -200,7 +200,8 @@ def check_command_access(
     required = command.get("default_member_permissions")
     if required is not None:
         needed = int(required)
-        has = cast.guild.permissions_of(user.id)
+        guild = cast.guild_of(channel)
+        has = guild.permissions_of(user.id) if guild else 0
         # "0" means admins only; Discord treats ADMINISTRATOR (expanded to ALL) as passing.
         if (needed == 0 and has != perms.ALL) or (has & needed) != needed:
             raise CommandNotAvailableError(f"{user.username} lacks permissions {needed} for {name}")
@@ -213,6 +214,7 @@ class OptionBuilder:
     cast: Cast
     focused: str | None = None
     resolved: dict[str, dict[str, Any]] = field(default_factory=dict)
+    guild: FakeGuild | None = None  # where the command runs: members resolve in that guild
 
     def build(
         self, defs: list[dict[str, Any]] | None, values: dict[str, Any]
@@ -241,8 +243,8 @@ class OptionBuilder:
     def _resolve(self, value: Any) -> str:
         entity_id = str(getattr(value, "id", value))
         user = value if isinstance(value, FakeUser) else self.cast.user(entity_id)
-        channel = value if isinstance(value, FakeChannel) else self.cast.guild.channel(entity_id)
-        role = value if isinstance(value, FakeRole) else self.cast.guild.role(entity_id)
+        channel = value if isinstance(value, FakeChannel) else self._channel(entity_id)
+        role = value if isinstance(value, FakeRole) else self._role(entity_id)
         if user is not None:
             self._add_user(user)
         elif channel is not None:
@@ -253,12 +255,19 @@ class OptionBuilder:
             self.resolved.setdefault("roles", {})[entity_id] = role.payload()
         return entity_id
 
+    def _channel(self, channel_id: str) -> FakeChannel | None:
+        return next((c for g in self.cast.guilds if (c := g.channel(channel_id))), None)
+
+    def _role(self, role_id: str) -> FakeRole | None:
+        return next((r for g in self.cast.guilds if (r := g.role(role_id))), None)
+
     def _add_user(self, user: FakeUser) -> None:
         self.resolved.setdefault("users", {})[user.id] = user.payload()
-        member = self.cast.guild.member(user.id)
+        guild = self.guild or self.cast.guild
+        member = guild.member(user.id)
         if member is not None:
             data = member.payload(with_user=False)
-            data["permissions"] = str(self.cast.guild.permissions_of(user.id))
+            data["permissions"] = str(guild.permissions_of(user.id))
             self.resolved.setdefault("members", {})[user.id] = data
 
 
@@ -281,11 +290,12 @@ def _infer_type(value: Any) -> int:
 
 
 def _resolved_channel(channel: FakeChannel, cast: Cast) -> dict[str, Any]:
+    guild = cast.guild_of(channel) or cast.guild
     return {
         "id": channel.id,
         "name": channel.name,
         "type": channel.type,
-        "permissions": str(cast.guild.permissions_of(cast.bot_user.id)),
+        "permissions": str(guild.permissions_of(cast.bot_user.id)),
         "flags": 0,
     }
 
@@ -326,7 +336,8 @@ def interaction_payload(
 
 
 def _guild_fields(cast: Cast, user: FakeUser, channel: FakeChannel) -> dict[str, Any]:
-    guild = cast.guild
+    guild = cast.guild_of(channel)
+    assert guild is not None, f"channel {channel.id} is in no guild"
     member = guild.member(user.id)
     if member is None:
         raise CommandNotAvailableError(f"{user.username} is not a member of {guild.name}")

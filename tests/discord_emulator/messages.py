@@ -218,11 +218,13 @@ def gateway_message(message: dict[str, Any], cast: Cast, channel: FakeChannel) -
     if channel.guild_id is None:
         return data
     data["guild_id"] = channel.guild_id
-    member = cast.guild.member(message["author"]["id"])
+    guild = cast.guild_of(channel)
+    assert guild is not None, f"channel {channel.id} is in no guild"
+    member = guild.member(message["author"]["id"])
     if member is not None and "webhook_id" not in message:
         data["member"] = member.payload(with_user=False)
     for mentioned in data["mentions"]:
-        mentioned_member = cast.guild.member(mentioned["id"])
+        mentioned_member = guild.member(mentioned["id"])
         if mentioned_member is not None:
             mentioned["member"] = mentioned_member.payload(with_user=False)
     return data

@@ -85,7 +85,7 @@ class CoreRoutes:
         if call.params["app_id"] != self.world.cast.application_id:
             return None, MISSING_ACCESS
         guild_id = call.params.get("guild_id")
-        if guild_id is not None and guild_id != self.world.cast.guild.id:
+        if guild_id is not None and self.world.cast.guild_by_id(guild_id) is None:
             return None, MISSING_ACCESS
         return guild_id, None
 
@@ -131,9 +131,10 @@ class CoreRoutes:
 
     async def get_member(self, call: Call) -> Reply:
         """GET /guilds/{id}/members/{user_id}."""
-        if call.params["guild_id"] != self.world.cast.guild.id:
+        guild = self.world.cast.guild_by_id(call.params["guild_id"])
+        if guild is None:
             return MISSING_ACCESS
-        member = self.world.cast.guild.member(call.params["user_id"])
+        member = guild.member(call.params["user_id"])
         return Reply(200, member.payload()) if member else error(404, 10007, "Unknown Member")
 
     async def get_channel(self, call: Call) -> Reply:
@@ -243,7 +244,7 @@ def application_payload(world: World) -> dict[str, Any]:
         "role_connections_verification_url": None,
         "owner": cast.owner.payload(),
         "team": None,
-        "approximate_guild_count": 1,
+        "approximate_guild_count": len(cast.guilds),
         "approximate_user_install_count": 0,
         "approximate_user_authorization_count": 0,
         "explicit_content_filter": 0,

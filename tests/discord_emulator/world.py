@@ -46,9 +46,10 @@ class World:
 
     def channel(self, channel_id: str) -> FakeChannel | None:
         """A guild channel or an existing DM channel."""
-        found = self.cast.guild.channel(channel_id)
-        if found is not None:
-            return found
+        for guild in self.cast.guilds:
+            found = guild.channel(channel_id)
+            if found is not None:
+                return found
         return next((c for c in self.cast.dm_channels.values() if c.id == channel_id), None)
 
     def dm_channel(self, user: FakeUser) -> FakeChannel:
