@@ -36,8 +36,8 @@ SILENCE = 1.0  # how long "no reply" is watched for, after a later message was a
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def emulator() -> AsyncIterator[Emulator]:
-    """One emulator for the module's bot."""
-    async with Emulator(heartbeat_interval_ms=1000) as emu:
+    """One emulator for the module's bot; the second server is where settings change."""
+    async with Emulator(heartbeat_interval_ms=1000, other_guild=True) as emu:
         yield emu
 
 
@@ -212,3 +212,60 @@ async def test_an_unclear_question_offers_its_readings_as_buttons(
     response = (await emulator.wait_for_interaction_response(sent)).json
     assert response["type"] == 7  # UPDATE_MESSAGE: the asker's answer changes in place
     assert response["data"]["embeds"][0]["title"] == "Jensen Huang on Huawei"
+
+
+# ------------------------------------------------------------- each server's own settings
+
+
+async def said_in_other_server(emulator: Emulator, line: str) -> RecordedRequest:
+    """A manager's line in the second server, and the bot's reply to it."""
+    since = len(emulator.requests)
+    message = await emulator.send_guild_message(
+        emulator.other_manager, line, emulator.other_channel
+    )
+    return await request_after(emulator, since, replies_to(message))
+
+
+async def assert_silent_in_other_server(emulator: Emulator, line: str) -> None:
+    """Nothing answers a member's `line` in the second server, judged after a later command."""
+    since = len(emulator.requests)
+    await emulator.send_guild_message(emulator.other_member, line, emulator.other_channel)
+    later = await emulator.send_guild_message(
+        emulator.other_member, "!figure", emulator.other_second_channel
+    )
+    await emulator.wait_for_request(replies_to(later))
+    await asyncio.sleep(SILENCE)
+    sent = [r for r in emulator.requests[since:] if r.method in ("POST", "PATCH")]
+    assert [r for r in sent if not replies_to(later)(r)] == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "off"),
+    [
+        ("questions", "!server questions off"),
+        ("mentions", "!server mentions off"),
+        ("channels", "!server channels <#{ask}>"),
+    ],
+)
+async def test_a_server_can_turn_questions_off(
+    emulator: Emulator, bot: Any, setting: str, off: str
+) -> None:
+    question = f"{mention(emulator)} who is Jensen Huang?"
+    before = await emulator.send_guild_message(
+        emulator.other_member, question, emulator.other_channel
+    )
+    assert (await answer_to(emulator, before))["title"] == "Jensen Huang"
+    saved = await said_in_other_server(emulator, off.format(ask=emulator.other_second_channel.id))
+    assert embeds_of(saved)[0]["title"].startswith("Saved")
+    try:
+        await assert_silent_in_other_server(emulator, question)
+        # The first server keeps its own settings; and `!ask` is a command, not a mention.
+        first = await emulator.send_guild_message(emulator.regular, question)
+        assert (await answer_to(emulator, first))["title"] == "Jensen Huang"
+        if setting != "channels":
+            command = await emulator.send_guild_message(
+                emulator.other_member, "!ask who is Jensen Huang?", emulator.other_channel
+            )
+            assert (await answer_to(emulator, command))["title"] == "Jensen Huang"
+    finally:
+        await said_in_other_server(emulator, "!server reset")

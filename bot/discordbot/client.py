@@ -23,7 +23,7 @@ from bot.discordbot.components import (
     will_be_answered,
 )
 from bot.discordbot.embeds import CommandStyle
-from bot.discordbot.listening import listened_prefixes
+from bot.discordbot.listening import answers_in, listened_prefixes
 from bot.discordbot.sent import SentAnswers
 from bot.engine import Engine
 from bot.reply import Reply, Status, notice
@@ -224,17 +224,23 @@ class Briefbot(commands.AutoShardedBot):
 
         In a direct message, any line that is not a prefix command; in a server, only a line
         that mentions the bot (`@briefbot who is Jensen Huang?`, the mention removed), so the
-        bot stays quiet among people talking. A bare mention is a question with no words (it
-        is answered with how to ask). The one place that decides: a per-server setting for
-        questions belongs here.
+        bot stays quiet among people talking, and only where the server's managers leave
+        mentions and questions on, in a channel it answers in. A bare mention is a question
+        with no words (it is answered with how to ask). `!ask` itself is a command: these
+        settings do not touch it.
         """
         content = message.content.strip()
         mention = re.compile(rf"<@!?{self.user.id}>") if self.user is not None else None
         mentioned = mention is not None and mention.search(content) is not None
         question = mention.sub(" ", content).strip() if mention is not None else content
-        if message.guild is None:
-            return question if question and not content.startswith(self.settings.prefix) else None
-        return question if mentioned else None
+        guild = message.guild
+        if guild is None:
+            prefix = self.prefix_in(None)
+            return question if question and not content.startswith(prefix) else None
+        settings = self.server_settings.get(guild.id)
+        if not (mentioned and settings.mentions and settings.questions):
+            return None
+        return question if answers_in(self, guild.id, message.channel) else None
 
     async def _delete_answer(self, channel: Any, command_id: int) -> None:
         answer_id = self.sent.forget(command_id)
