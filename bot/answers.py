@@ -51,6 +51,7 @@ ARTICLE_MARGIN = 10.0  # a title must beat the next by this much to be the one m
 ARTICLE_FILTER = "in:"
 EVERY_HIT = 1_000_000
 _NO_DATE = date.min  # `!search export controls in:ARTICLE`: only that article
+LIST_SIMILAR = 75.0  # a misspelt list name ("prodcts") this close gets "Did you mean"
 LONG_NAME = 32  # characters; past this a suggestion types an alias instead
 _STATEMENT_WORDS = ("quotes", "quote", "statements", "statement")
 _ARTICLE_WORDS = ("articles", "article")
@@ -670,12 +671,17 @@ def listing(ask: Asking) -> Reply:
     kind = kind_named(word)
     if kind is None:
         kinds = ", ".join(kind.info.plural for kind in Kind)
+        lists = (*(kind.info.plural for kind in Kind), "quotes")
+        closest = process.extractOne(word, lists, scorer=fuzz.ratio, score_cutoff=LIST_SIMILAR)
+        meant = (Suggestion("list", closest[0]),) if closest else ()
         return notice(
             Status.USAGE,
             "Unknown list",
+            *(("Did you mean ", meant[0], "? ") if meant else ()),
             f"I can list {kinds} or quotes; ",
             echo(ask.argument),
             " is none of them.",
+            suggestions=meant,
         )
     entries = of_kind(kind)
     names = tuple(point(e.name, label=e.value or "", link=link(e)) for e in entries)
@@ -908,3 +914,11 @@ def mentioned(ask: Asking) -> Reply:
         " shows what it does.",
         suggestions=(Suggestion("list"),),
     )
+
+
+# For answers built elsewhere from these pieces (`bot.questions`): the same citations, the same
+# statements layout, the same article sentences, never a second copy of them.
+
+answered = _answer
+statements_answer = _quotes
+sentence_excerpt = _sentence

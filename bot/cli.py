@@ -133,8 +133,14 @@ def ask(
 ) -> int:
     """Answer each chat line; 0 when every reply answered, 1 when any did not."""
     results = []
+    headers = []  # each reply's command as it would be typed (a question: `!ask …`)
     for line in lines:
         reply = engine.handle(line, require_prefix=False)
+        asked = reply.asked if reply is not None else None
+        question = asked is not None and asked.command == "ask"
+        headers.append(
+            asked.typed(engine.prefix) if question else _with_prefix(line, engine.prefix)
+        )
         if reply is None:
             results.append(
                 {
@@ -154,10 +160,8 @@ def ask(
     else:
         # Several replies are each headed by the command they answer, as it would be typed.
         texts = [
-            f"{_with_prefix(r['command'], engine.prefix)}\n{r['text']}"
-            if len(lines) > 1
-            else r["text"]
-            for r in results
+            f"{header}\n{r['text']}" if len(lines) > 1 else r["text"]
+            for header, r in zip(headers, results, strict=True)
         ]
         out.write("\n\n".join(texts) + "\n")
     return EXIT_OK if all(r["ok"] for r in results) else EXIT_NOT_OK

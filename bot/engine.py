@@ -12,13 +12,13 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from bot import answers
+from bot import answers, questions
 from bot.answers import Answer, Asking
 from bot.index import KnowledgeIndex
 from bot.knowledge import Article, Kind
 from bot.matching import MAX_QUERY_CHARS
 from bot.reply import Reply, Section, Segment, Status, Suggestion, listed, notice, point
-from bot.user_text import clean, echo
+from bot.user_text import MAX_ECHO_CHARS, clean, echo
 
 COMMAND_SIMILAR = 75.0
 COMPLETE_SCORE = 50.0  # autocomplete may offer looser matches: the user picks, nothing is answered
@@ -103,9 +103,22 @@ class Engine:
     def handle(
         self, line: str, require_prefix: bool = True, prefix: str | None = None
     ) -> Reply | None:
-        """Answer one chat line; None when the line is not a command for the bot."""
+        """Answer one chat line; None when the line is not a command for the bot.
+
+        Without `require_prefix` (the console, `briefbot ask`), a line that starts with no
+        command, nor with a near miss of one, is a question for `ask`.
+        """
         parsed = self.parse(line, require_prefix, prefix)
-        return None if parsed is None else self.run(parsed.command, parsed.argument, prefix)
+        if parsed is None:
+            return None
+        if (
+            not require_prefix
+            and parsed.command not in self.commands
+            and not clean(line).startswith(prefix or self.prefix)
+            and _closest_command(parsed.command) is None
+        ):
+            return self.run("ask", line, prefix)
+        return self.run(parsed.command, parsed.argument, prefix)
 
     def run(
         self, name: str, argument: str = "", prefix: str | None = None, article: str = ""
@@ -116,7 +129,7 @@ class Engine:
         prefix = prefix or self.prefix
         command = self.commands.get(name.casefold())
         if command is None:
-            return unknown_command(name, prefix)
+            return unknown_command(name, prefix, clean(argument))
         argument = clean(argument)
         asked = argument
         index = self.source.current
@@ -198,15 +211,18 @@ def _article_completions(index: KnowledgeIndex, typed: str, limit: int) -> list[
     return [article.id for article in articles][:limit]
 
 
-def unknown_command(name: str, prefix: str) -> Reply:
-    """There is no such command: suggest the closest real one, or help."""
+def unknown_command(name: str, prefix: str, argument: str = "") -> Reply:
+    """There is no such command: suggest the closest real one with the same argument (the
+    whole corrected line, `!quote huawei` for `!qoute huawei`), or help."""
     closest = _closest_command(name)
+    kept = argument if len(argument) <= MAX_ECHO_CHARS else ""  # a long line: the name only
+    corrected = Suggestion(closest, kept) if closest else None
     hint: tuple[Segment, ...] = (
-        (" Did you mean ", Suggestion(closest), "?")
-        if closest
+        (" Did you mean ", corrected, "?")
+        if corrected
         else (" ", Suggestion("help"), " lists what I can do.")
     )
-    suggestions = (Suggestion(closest),) if closest else ()
+    suggestions = (corrected,) if corrected else ()
     return notice(
         Status.UNKNOWN_COMMAND,
         "Unknown command",
@@ -344,6 +360,19 @@ COMMANDS: tuple[Command, ...] = (
         ),
         True,
         article=_ARTICLE,
+    ),
+    Command(
+        "ask",
+        "A question in your own words, answered from the article.",
+        "what did huang say about huawei",
+        questions.ask,
+        Argument(
+            "QUESTION",
+            "a question",
+            "question",
+            "A question in your own words, such as: what did Huang say about Huawei?",
+        ),
+        True,
     ),
     Command(
         "search",

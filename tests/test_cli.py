@@ -144,7 +144,7 @@ def test_ask_json_prints_one_array() -> None:
     assert [p["paragraphs"] for p in reported["points"]] == [[13], [13], [13]]
     assert not any(p["quoted"] for p in reported["points"])
     assert "\u00a0¶13" in replies[1]["text"]
-    assert replies[2]["suggestions"][0]["typed"] == "!product"
+    assert replies[2]["suggestions"][0]["typed"] == "!product x"  # the whole corrected line
     assert all(isinstance(reply["text"], str) and reply["text"] for reply in replies)
     assert result.returncode == 1
 
@@ -415,6 +415,24 @@ def test_run_against_an_unreachable_discord_ends_with_one_sentence() -> None:
     assert "briefbot: could not reach http://127.0.0.1:9/api/v10" in result.stderr
     assert "Traceback" not in result.stderr
     assert "not-a-real-token" not in result.stderr
+
+
+def test_a_line_that_is_no_command_is_a_question() -> None:
+    result = briefbot("ask", "what did huang say about huawei?", "!company huawei")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "!ask what did huang say about huawei?\nJensen Huang on Huawei\n"
+    )
+    assert "Understood as: statements by Jensen Huang about Huawei." in result.stdout
+    assert "\n\n!company huawei\nCompany or organisation: Huawei\n" in result.stdout
+
+
+def test_the_console_answers_questions_and_refuses_what_the_article_does_not_say() -> None:
+    stdin = "who is jensen huang\nwhat is the price of the h20\n"
+    result = briefbot("console", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert "Person: Jensen Huang\n" in result.stdout
+    assert "The article does not say: it does not mention “price”." in result.stdout
 
 
 def test_the_console_wraps_between_words_and_keeps_marks_with_their_text() -> None:

@@ -213,7 +213,7 @@ async def test_near_miss_in_a_server_suggests_the_real_command(
     emulator: Emulator, shared_bot: BotProcess
 ) -> None:
     reply = await ask(emulator, "!prodcut rtx pro")
-    assert "Did you mean `!product`?" in embeds_of(reply)[0]["description"]
+    assert "Did you mean `!product rtx pro`?" in embeds_of(reply)[0]["description"]
 
 
 async def test_unknown_word_in_a_direct_message_gets_help(

@@ -154,7 +154,7 @@ async def test_a_managers_prefix_changes_their_server_only(
     answer = await ask(emulator, "?brief", member, news)
     assert title(answer) != "" and answer.status == 200
     near = await ask(emulator, "?prodcut rtx pro", member, news)
-    assert "Did you mean `?product`?" in text(near)  # suggestions speak this server's prefix
+    assert "Did you mean `?product rtx pro`?" in text(near)  # in this server's prefix
     await assert_silent(emulator, "!brief", member, news, news, later="?figure")
     # The first server still has the operator's prefix, and never hears the other's.
     first = await ask(emulator, "!brief", emulator.regular)

@@ -510,6 +510,7 @@ def test_list_an_unknown_kind(engine: Engine) -> None:
     assert reply.title == "Unknown list"
     assert "products, companies, people, topics, figures or quotes" in lead_text(reply)
     assert echoes(reply) == ["gadgets"]
+    assert reply.suggestions == ()  # nothing is close: no guess
 
 
 def test_source_without_a_name(engine: Engine, shipped_index: KnowledgeIndex) -> None:
@@ -905,20 +906,45 @@ def test_ambiguous_china_offers_china_topics(engine: Engine) -> None:
         ("PRODCUT", "product"),
     ],
 )
-def test_unknown_command_suggests_the_closest(engine: Engine, name: str, closest: str) -> None:
+def test_unknown_command_suggests_the_whole_corrected_line(
+    engine: Engine, name: str, closest: str
+) -> None:
     reply = ask(engine, f"!{name} huawei")
     assert reply.status is Status.UNKNOWN_COMMAND
     assert reply.title == "Unknown command"
-    assert reply.suggestions == (Suggestion(closest),)
+    assert reply.suggestions == (Suggestion(closest, "huawei"),)
     assert echoes(reply) == [f"!{name.casefold()}"]
-    assert commands_shown(engine, reply) == [f"!{closest}"]
-    assert f"Did you mean !{closest}?" in lead_text(reply)
+    assert commands_shown(engine, reply) == [f"!{closest} huawei"]
+    assert f"Did you mean !{closest} huawei?" in lead_text(reply)
+
+
+def test_unknown_command_alone_suggests_the_command_alone(engine: Engine) -> None:
+    reply = ask(engine, "!qoute")
+    assert reply.suggestions == (Suggestion("quote"),)
+    assert "Did you mean !quote?" in lead_text(reply)
+
+
+def test_unknown_command_with_a_long_argument_suggests_the_command_alone(engine: Engine) -> None:
+    reply = ask(engine, "!qoute " + "huawei " * 20)
+    assert reply.suggestions == (Suggestion("quote"),)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("prodcts", "products"), ("compnies", "companies"), ("qoutes", "quotes"), ("peple", "people")],
+)
+def test_a_misspelt_list_suggests_the_list(engine: Engine, typed: str, meant: str) -> None:
+    reply = ask(engine, f"!list {typed}")
+    assert reply.status is Status.USAGE
+    assert reply.suggestions == (Suggestion("list", meant),)
+    assert f"Did you mean !list {meant}?" in lead_text(reply)
+    assert echoes(reply) == [typed]
 
 
 def test_a_servers_own_prefix_parses_and_names_commands(engine: Engine) -> None:
     assert engine.handle("!prodcut rtx", prefix="?") is None  # not this server's prefix
     reply = engine.handle("?prodcut rtx", prefix="?")
-    assert reply is not None and reply.suggestions == (Suggestion("product"),)
+    assert reply is not None and reply.suggestions == (Suggestion("product", "rtx"),)
     assert echoes(reply) == ["?prodcut"]
     answered = engine.run("help", "", prefix="?")
     shown = [plain(p.text, "?") for section in answered.sections for p in section.points]
@@ -1188,3 +1214,16 @@ def test_complete_offers_names_of_the_commands_kind(engine: Engine) -> None:
     assert engine.complete("who", "jen") == ["Jensen Huang"]
     assert "Huawei" not in engine.complete("product", "")
     assert len(engine.complete("topic", "", limit=5)) == 5
+
+
+def test_without_the_prefix_a_line_that_is_no_command_is_a_question(engine: Engine) -> None:
+    reply = engine.handle("what did huang say about huawei", require_prefix=False)
+    assert reply is not None and reply.asked == Suggestion("ask", "what did huang say about huawei")
+    assert reply.title == "Jensen Huang on Huawei"
+    # A command, or a near miss of one, is still taken as one; with the prefix nothing changes.
+    near = engine.handle("prodcut rtx", require_prefix=False)
+    assert near is not None and near.status is Status.UNKNOWN_COMMAND
+    command = engine.handle("product rtx pro", require_prefix=False)
+    assert command is not None and command.title == "RTX Pro"
+    prefixed = engine.handle("!what did huang say", require_prefix=False)
+    assert prefixed is not None and prefixed.status is Status.UNKNOWN_COMMAND

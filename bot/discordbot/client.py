@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import signal
 from collections.abc import Coroutine
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.ext.commands.view import StringView
 
 from bot.cooldown import UserCooldown
 from bot.discordbot.components import (
@@ -21,7 +23,7 @@ from bot.discordbot.components import (
     will_be_answered,
 )
 from bot.discordbot.embeds import CommandStyle
-from bot.discordbot.listening import listened_prefixes
+from bot.discordbot.listening import answers_in, listened_prefixes
 from bot.discordbot.sent import SentAnswers
 from bot.engine import Engine
 from bot.reply import Reply, Status, notice
@@ -180,7 +182,7 @@ class Briefbot(commands.AutoShardedBot):
         if self.sent.answer_to(after.id) is not None and not await self._is_command(after):
             await self._delete_answer(after.channel, after.id)
             return
-        await self.process_commands(after)
+        await self.answer_message(after)
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         """A deleted command takes its answer with it."""
@@ -189,7 +191,56 @@ class Briefbot(commands.AutoShardedBot):
 
     async def _is_command(self, message: discord.Message) -> bool:
         ctx = await self.get_context(message)
-        return ctx.command is not None or self.engine.handle(message.content) is not None
+        return (
+            ctx.command is not None
+            or self.question_in(message) is not None
+            or self.engine.handle(message.content, prefix=self.prefix_in(message.guild)) is not None
+        )
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Commands, and questions put to the bot in people's own words."""
+        await self.answer_message(message)
+
+    async def answer_message(self, message: discord.Message) -> None:
+        """Run the command a message holds, or `ask` the question it puts to the bot; the
+        same checks and cooldowns apply to both."""
+        if message.author.bot:
+            return
+        ctx = await self.get_context(message)
+        question = self.question_in(message) if ctx.command is None else None
+        if question is not None:
+            ctx = commands.Context(
+                message=message,
+                bot=self,
+                view=StringView(question),
+                prefix="",
+                command=self.get_command("ask"),
+                invoked_with="ask",
+            )
+        await self.invoke(ctx)
+
+    def question_in(self, message: discord.Message) -> str | None:
+        """The question a message puts to the bot in its own words, or None for none.
+
+        In a direct message, any line that is not a prefix command; in a server, only a line
+        that mentions the bot (`@briefbot who is Jensen Huang?`, the mention removed), so the
+        bot stays quiet among people talking, and only where the server's managers leave
+        mentions and questions on, in a channel it answers in. A bare mention is a question
+        with no words (it is answered with how to ask). `!ask` itself is a command: these
+        settings do not touch it.
+        """
+        content = message.content.strip()
+        mention = re.compile(rf"<@!?{self.user.id}>") if self.user is not None else None
+        mentioned = mention is not None and mention.search(content) is not None
+        question = mention.sub(" ", content).strip() if mention is not None else content
+        guild = message.guild
+        if guild is None:
+            prefix = self.prefix_in(None)
+            return question if question and not content.startswith(prefix) else None
+        settings = self.server_settings.get(guild.id)
+        if not (mentioned and settings.mentions and settings.questions):
+            return None
+        return question if answers_in(self, guild.id, message.channel) else None
 
     async def _delete_answer(self, channel: Any, command_id: int) -> None:
         answer_id = self.sent.forget(command_id)
