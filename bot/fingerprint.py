@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.knowledge import KnowledgeBase
+from bot.loader import KNOWLEDGE_SUFFIXES
 
 HASH_DIGITS = 12
 
@@ -24,18 +25,29 @@ def article_file(knowledge: KnowledgeBase, source: str) -> Path | None:
 
 
 def fingerprint(knowledge: KnowledgeBase) -> str:
-    """Twelve hex digits of SHA-256 over each file's name and bytes.
+    """Twelve hex digits of SHA-256 over each file's name and bytes: every knowledge file of
+    the folder (shared identities files too) and every article file they cite.
 
     An article file the loader names only by its file name (it lies outside the knowledge
     folder's parent) is hashed by the text it was read as.
     """
     digest = hashlib.sha256()
+    for path in knowledge_files(knowledge.directory):
+        _add(digest, path.name, _bytes(path))
     for article in sorted(knowledge.articles, key=lambda a: a.knowledge_file.name):
-        _add(digest, article.knowledge_file.name, _bytes(article.knowledge_file))
         seed = article_file(knowledge, article.source)
         text = "\n".join(p.text for p in article.text.paragraphs).encode("utf-8")
         _add(digest, article.source, _bytes(seed) if seed is not None else text)
     return digest.hexdigest()[:HASH_DIGITS]
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    """The knowledge files of a folder, by name (editors' hidden swap files left out)."""
+    try:
+        found = [p for p in directory.iterdir() if p.suffix in KNOWLEDGE_SUFFIXES]
+    except OSError:
+        return []
+    return sorted((p for p in found if not p.name.startswith(".")), key=lambda p: p.name)
 
 
 def _add(digest: Any, name: str, data: bytes) -> None:

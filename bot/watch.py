@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.fingerprint import article_file
+from bot.fingerprint import article_file, fingerprint
 from bot.loader import KNOWLEDGE_SUFFIXES
 from bot.settings import Settings
 from bot.store import KnowledgeStore, ReloadOutcome
@@ -128,6 +128,11 @@ class KnowledgeWatcher:
                     return  # an article in a new folder: watch that folder too
 
     def _reload(self) -> None:
+        if fingerprint(self.store.current.knowledge) == self.store.version:
+            # Saved without a change (an editor's touch, the tail of a burst a poll split in
+            # two): the knowledge serving is already what is on disk.
+            log.debug("knowledge files touched but unchanged (%s)", self.store.version)
+            return
         outcome = self.store.reload(ACTOR)
         if self.on_reload is not None:
             self.on_reload(outcome)

@@ -12,7 +12,7 @@ from bot.check_report import run_check
 from bot.fingerprint import HASH_DIGITS, fingerprint
 from bot.loader import load_knowledge
 from bot.store import KnowledgeStore
-from tests.helpers import REPO, SHIPPED_KNOWLEDGE, edit_file
+from tests.helpers import REPO, SHIPPED_KNOWLEDGE, copy_several_articles, edit_file
 
 
 def _report(directory: Path, form: str) -> tuple[bool, str]:
@@ -104,3 +104,10 @@ def test_pre_commit_hook_runs_briefbot_check_on_the_knowledge_directory() -> Non
     assert hook["entry"] == "briefbot check" and hook["language"] == "python"
     assert hook["args"] == ["--knowledge", "knowledge"]
     assert hook["pass_filenames"] is False
+
+
+def test_the_version_covers_a_shared_identities_file(tmp_path: Path) -> None:
+    knowledge = copy_several_articles(tmp_path)
+    before = fingerprint(load_knowledge(knowledge))
+    edit_file(knowledge / "entities.yaml", "name: SMIC", "name: SMIC Corp")
+    assert fingerprint(load_knowledge(knowledge)) != before

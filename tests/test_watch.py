@@ -56,6 +56,15 @@ def test_a_burst_of_saves_reloads_once(watched, knowledge_file: Path) -> None:
         outcomes.get(timeout=QUIET * 3)
 
 
+def test_a_save_that_changes_nothing_does_not_reload(watched, knowledge_file: Path) -> None:
+    store, outcomes = watched
+    version = store.version
+    knowledge_file.write_text(knowledge_file.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(queue.Empty):
+        outcomes.get(timeout=QUIET * 3 + 1.0)  # past a poll and the quiet period
+    assert store.version == version
+
+
 def test_a_broken_save_is_refused_and_logged_with_file_and_line(
     watched, knowledge_file: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
