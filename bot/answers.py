@@ -916,7 +916,7 @@ def mentioned(ask: Asking) -> Reply:
     )
 
 
-# For answers built elsewhere from these pieces (`bot.questions`): the same citations, the same
+# For answers built elsewhere from these pieces (the questions module): the same citations, the same
 # statements layout, the same article sentences, never a second copy of them.
 
 answered = _answer

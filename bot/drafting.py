@@ -4,7 +4,7 @@ It reads the article the way a careful reader does: the headline is the first li
 furniture is the run of trailing lines that are not the article's prose (short lines, calls to
 subscribe, lines that name nothing the article is about); ticker debris is an upper-case symbol
 and two dashes glued to a name (`NVIDIANVDA--`). Every excerpt it writes is cut from the text
-that `bot.article.parse_article` makes of the article, so the loader's verbatim checks pass:
+that `parse_article` makes of the article, so the loader's verbatim checks pass:
 sources are whole sentences, statements are the words after a speaker's verb, quotations are
 the words inside quotation marks. Nothing in a draft says what the article does not: every
 summary is the article's own sentence, marked for review. Knows nothing of Discord.
