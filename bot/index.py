@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.knowledge import Entry, Kind, KnowledgeBase, Statement
-from bot.matching import NameMatcher, normalise_name
+from bot.matching import normalise_name
+from bot.name_forms import FormsMatcher
 from bot.search import Document, SearchIndex
 
 COMMON_SHARE = 0.2  # a word in a fifth of all entries and sentences ("china") names nothing alone
@@ -28,7 +29,7 @@ class KnowledgeIndex:
     """A knowledge base together with the indexes built from it."""
 
     knowledge: KnowledgeBase
-    names: NameMatcher
+    names: FormsMatcher
     text: SearchIndex  # entries and article sentences
     statements: SearchIndex  # statement texts only, for `quote` by words
 
@@ -46,7 +47,7 @@ class KnowledgeIndex:
             ]
         text = SearchIndex(documents)
         entries = knowledge.entries.values()
-        names = NameMatcher(
+        names = FormsMatcher(
             {entry.id: entry.names for entry in entries},
             {entry.id: _words_about(entry) for entry in entries},
             text.common_words(COMMON_SHARE),

@@ -98,3 +98,14 @@ def test_the_matcher_meets_the_folded_forms() -> None:
     matcher = NameMatcher({"gov": ["U.S. government"], "hw": ["Huawei", "华为"]})
     assert matcher.match("USA govt").winner == "gov"
     assert matcher.match("華為").winner == "hw"
+
+
+def test_the_index_matcher_folds_plurals_of_name_words_only() -> None:
+    from bot.name_forms import FormsMatcher
+
+    matcher = FormsMatcher({"rtx": ["RTX Pro"], "h20": ["H20"], "hopper": ["Hopper"]})
+    assert matcher.match("RTX Pros").winner == "rtx"
+    assert matcher.match("Hoppers").winner == "hopper"
+    assert matcher.match("H20s").winner == "h20"
+    assert matcher.match("H200s").winner is None
+    assert FormsMatcher({"a": ["Hopper"], "b": ["Hoppers"]}).match("Hoppers").winner == "b"
