@@ -28,6 +28,7 @@ from bot.knowledge import (
     Statement,
     kind_named,
 )
+from bot.lexical import highlight
 from bot.matching import STOPWORDS, Match, content_words, normalise_name
 from bot.reply import (
     Citation,
@@ -587,6 +588,9 @@ def _found(ask: Asking, every_word: bool) -> Callable[[str, tuple[Segment, ...]]
     hits = index.text.search(ask.argument, limit=limit, every_word=every_word)
     entries = [index.entry(hit.key) for hit in hits if isinstance(hit.key, str)]
     sentences = [_sentence(index, hit.key) for hit in hits if isinstance(hit.key, SentenceKey)]
+    # The words each sentence matched, to mark in the passage shown.
+    matched = [hit.words for hit in hits if isinstance(hit.key, SentenceKey)]
+    sentences_matched = dict(zip(map(id, sentences), matched, strict=True))
     if ask.article is not None:
         article_id = ask.article.id
         entries = [e for e in entries if e.in_article(article_id)]
@@ -602,7 +606,10 @@ def _found(ask: Asking, every_word: bool) -> Callable[[str, tuple[Segment, ...]]
     for sentence in sentences:
         by_article.setdefault(sentence.article_id, []).append(sentence)
     for article_id, found in by_article.items():
-        passages = tuple(point(s.text, paragraphs=(s.line,), quoted=True) for s in found)
+        passages = tuple(
+            point(*highlight(s.text, sentences_matched[id(s)]), paragraphs=(s.line,), quoted=True)
+            for s in found
+        )
         heading = "In the article"
         if index.knowledge.several:  # each ¶ mark under the article it belongs to
             heading = f"In {quoted_title(index.knowledge.article(article_id))}"
