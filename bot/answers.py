@@ -388,6 +388,10 @@ def lookup(kind: Kind) -> Answer:
                 " finds it directly.",
             )
             return _entry(ask, entry, note)
+        if kind is Kind.TOPIC:  # "China's AI talent pool": a qualifier that only narrows
+            narrowed = ask.index.names.narrowed(ask.argument, _scope(ask, ask.index.keys_of(kind)))
+            if narrowed is not None and narrowed.winner:
+                return _entry(ask, ask.index.entry(narrowed.winner))
         elsewhere = _elsewhere(ask, kind)
         if elsewhere is not None:
             return elsewhere

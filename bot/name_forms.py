@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from bot.matching import MAX_QUERY_CHARS, NameMatcher, Scored, normalise_name
-from bot.query_forms import Singular
+from bot.matching import MAX_QUERY_CHARS, Match, NameMatcher, Scored, normalise_name
+from bot.query_forms import NARROWING, Singular
 
 
 class FormsMatcher(NameMatcher):
@@ -25,6 +25,12 @@ class FormsMatcher(NameMatcher):
         """As NameMatcher; the name words are what plurals may fold onto."""
         names = {key: list(key_names) for key, key_names in names.items()}
         super().__init__(names, context, common_words)
+        self._name_words = frozenset(
+            word
+            for key_names in names.values()
+            for n in key_names
+            for word in normalise_name(n).split()
+        )
         self._singular = Singular(
             word
             for key_names in names.values()
@@ -47,3 +53,17 @@ class FormsMatcher(NameMatcher):
     def starting_with(self, typed: str, keys: Iterable[str] | None = None) -> list[str]:
         """NameMatcher.starting_with, as typed: a prefix is not a plural."""
         return super().starting_with(typed, keys)
+
+    def narrowed(self, query: str, keys: Iterable[str] | None = None) -> Match | None:
+        """The match of the query less the words that only narrow it ("China's AI talent
+        pool" is "AI talent in China"), when the rest names one key outright; else None.
+
+        Only NARROWING words that are no word of any name go: "AI talent in the US" keeps
+        "US" (a name's word), so it is never taken for China's entry.
+        """
+        words = self.query(query).split()
+        kept = [word for word in words if word not in NARROWING or word in self._name_words]
+        if len(kept) == len(words) or not kept:
+            return None
+        match = self.match(" ".join(kept), keys)
+        return match if match.winner else None

@@ -7,9 +7,11 @@ abbreviations are their words ("govt", "mkt", "USA"), and numbers written as wor
 `fold_script` on the raw text and `canonical_words` on its words, so a name and a query that
 differ only in these ways meet exactly.
 
-Plurals need to know the names: `Singular` strips a plural ending only where the word is not a
-name word itself and its singular is one ("RTX Pros" is "RTX Pro", "Hoppers" is "Hopper"), so
-it never merges two names that exist ("H20s" is "H20", "H200s" stays "H200s").
+A word that only narrows a subject (`NARROWING`: "pool", "regime") may be dropped from a
+topic's name when the rest names one topic (bot.name_forms). Plurals need to know the names:
+`Singular` strips a plural ending only where the word is not a name word itself and its
+singular is one ("RTX Pros" is "RTX Pro", "Hoppers" is "Hopper"), so it never merges two names
+that exist ("H20s" is "H20", "H200s" stays "H200s").
 """
 
 from __future__ import annotations
@@ -109,6 +111,17 @@ def canonical_words(normalised: str) -> str:
 def canonical_word(word: str) -> str:
     """One normalised word in its canonical form (phrases aside): 'third' -> '3rd'."""
     return WORDS.get(word, word)
+
+
+# Words that only narrow the subject they follow ("China's AI talent pool", "export controls
+# regime"): no place, company or thing, so dropping one never points at another subject.
+NARROWING = frozenset(
+    """
+    pool pools issue issues question questions debate debates situation landscape outlook
+    overview trend trends regime rules policy policies sector sectors side aspect aspects
+    angle impact impacts effect effects dynamics picture story topic topics details
+    """.split()
+)
 
 
 class Singular:

@@ -109,3 +109,16 @@ def test_the_index_matcher_folds_plurals_of_name_words_only() -> None:
     assert matcher.match("H20s").winner == "h20"
     assert matcher.match("H200s").winner is None
     assert FormsMatcher({"a": ["Hopper"], "b": ["Hoppers"]}).match("Hoppers").winner == "b"
+
+
+def test_a_narrowing_word_goes_only_when_the_rest_names_one_key() -> None:
+    from bot.name_forms import FormsMatcher
+
+    matcher = FormsMatcher(
+        {"talent": ["AI talent in China"], "gov": ["U.S. government"], "rules": ["export rules"]}
+    )
+    assert matcher.narrowed("China's AI talent pool").winner == "talent"  # type: ignore[union-attr]
+    assert matcher.narrowed("AI talent in China") is None  # nothing to drop
+    assert matcher.narrowed("AI talent in the US pool") is None  # "US" is a name's word
+    assert matcher.narrowed("AI talent in Europe") is None  # "Europe" is no narrowing word
+    assert matcher.narrowed("pool") is None
