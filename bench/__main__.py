@@ -103,6 +103,18 @@ def markdown(figures: dict) -> str:  # type: ignore[type-arg]
             f"{size['reload_s']:.2f} | {size['peak_rss_mb']:.0f} | {growth} |"
         )
         previous = size
+    lines += [
+        "",
+        "| entries | search engine | build s | median ms | p99 ms | sentence found |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for size in figures["sizes"]:
+        for name, label in (("fts5_bm25", "FTS5 BM25 (the bot)"), ("fuzzy_words", "fuzzy words")):
+            m = size["search"][name]
+            lines.append(
+                f"| {size['entries']:,} | {label} | {m['build_s']:.2f} | {m['median_ms']:.2f} | "
+                f"{m['p99_ms']:.2f} | {m['found']:.1%} |"
+            )
     if "e2e" in figures:
         e2e = figures["e2e"]
         lines += [

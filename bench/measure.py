@@ -19,6 +19,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process, utils
 
 from bench.corpus import QUERIES_FILE, Query
+from bench.search import measure_search
 from bot.cli import check
 from bot.engine import Engine
 from bot.index import KnowledgeIndex
@@ -29,6 +30,7 @@ from bot.store import KnowledgeStore
 BASELINE_CUTOFF = 80.0  # the plain baseline answers when WRatio reaches this (rapidfuzz's usual)
 DIFFLIB_CUTOFF = 0.8  # and difflib when its ratio does
 DIFFLIB_BUDGET_S = 20.0  # difflib is pure Python: stop asking it once this much time is spent
+SEARCH_QUERIES = 300  # `!search` queries per size (bench.search)
 
 
 def _timed(run: Callable[[], object]) -> tuple[float, object]:
@@ -124,7 +126,9 @@ def measure(corpus: Path) -> dict[str, object]:
         close.append(seconds)
         close_answers.append((query, answer))
 
+    search = measure_search(index, min(len(queries), SEARCH_QUERIES))
     return {
+        "search": search,
         "articles": len(index.knowledge.articles),
         "entries": len(entries),
         "names": len(names),

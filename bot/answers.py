@@ -28,6 +28,7 @@ from bot.knowledge import (
     Statement,
     kind_named,
 )
+from bot.lexical import highlight
 from bot.matching import STOPWORDS, Match, content_words, normalise_name
 from bot.reply import (
     Citation,
@@ -388,6 +389,10 @@ def lookup(kind: Kind) -> Answer:
                 " finds it directly.",
             )
             return _entry(ask, entry, note)
+        if kind is Kind.TOPIC:  # "China's AI talent pool": a qualifier that only narrows
+            narrowed = ask.index.names.narrowed(ask.argument, _scope(ask, ask.index.keys_of(kind)))
+            if narrowed is not None and narrowed.winner:
+                return _entry(ask, ask.index.entry(narrowed.winner))
         elsewhere = _elsewhere(ask, kind)
         if elsewhere is not None:
             return elsewhere
@@ -588,6 +593,9 @@ def _found(ask: Asking, every_word: bool) -> Callable[[str, tuple[Segment, ...]]
     hits = index.text.search(ask.argument, limit=limit, every_word=every_word)
     entries = [index.entry(hit.key) for hit in hits if isinstance(hit.key, str)]
     sentences = [_sentence(index, hit.key) for hit in hits if isinstance(hit.key, SentenceKey)]
+    # The words each sentence matched, to mark in the passage shown.
+    matched = [hit.words for hit in hits if isinstance(hit.key, SentenceKey)]
+    sentences_matched = dict(zip(map(id, sentences), matched, strict=True))
     if ask.article is not None:
         article_id = ask.article.id
         entries = [e for e in entries if e.in_article(article_id)]
@@ -603,7 +611,10 @@ def _found(ask: Asking, every_word: bool) -> Callable[[str, tuple[Segment, ...]]
     for sentence in sentences:
         by_article.setdefault(sentence.article_id, []).append(sentence)
     for article_id, found in by_article.items():
-        passages = tuple(point(s.text, paragraphs=(s.line,), quoted=True) for s in found)
+        passages = tuple(
+            point(*highlight(s.text, sentences_matched[id(s)]), paragraphs=(s.line,), quoted=True)
+            for s in found
+        )
         heading = "In the article"
         if index.knowledge.several:  # each ¶ mark under the article it belongs to
             heading = f"In {quoted_title(index.knowledge.article(article_id))}"

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.knowledge import Entry, Kind, KnowledgeBase, Statement
-from bot.matching import NameMatcher, normalise_name
-from bot.search import Document, SearchIndex
+from bot.lexical import LexicalIndex
+from bot.matching import normalise_name
+from bot.name_forms import FormsMatcher
+from bot.search import Document
 
 COMMON_SHARE = 0.2  # a word in a fifth of all entries and sentences ("china") names nothing alone
 
@@ -28,9 +30,9 @@ class KnowledgeIndex:
     """A knowledge base together with the indexes built from it."""
 
     knowledge: KnowledgeBase
-    names: NameMatcher
-    text: SearchIndex  # entries and article sentences
-    statements: SearchIndex  # statement texts only, for `quote` by words
+    names: FormsMatcher
+    text: LexicalIndex  # entries and article sentences
+    statements: LexicalIndex  # statement texts only, for `quote` by words
 
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> KnowledgeIndex:
@@ -44,14 +46,14 @@ class KnowledgeIndex:
                 Document(SentenceKey(article.id, position), "", sentence.text)
                 for position, sentence in enumerate(article.text.sentences)
             ]
-        text = SearchIndex(documents)
+        text = LexicalIndex(documents)
         entries = knowledge.entries.values()
-        names = NameMatcher(
+        names = FormsMatcher(
             {entry.id: entry.names for entry in entries},
             {entry.id: _words_about(entry) for entry in entries},
             text.common_words(COMMON_SHARE),
         )
-        statements = SearchIndex(Document(s.id, "", s.text) for s in knowledge.statements)
+        statements = LexicalIndex(Document(s.id, "", s.text) for s in knowledge.statements)
         knowledge.prepare()
         return cls(knowledge, names, text, statements)
 

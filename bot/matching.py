@@ -19,6 +19,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from rapidfuzz.utils import default_process
 
+from bot.query_forms import canonical_words, fold_script
+
 # Words of a question, not of a name: "who is the ceo of nvidia", "how many ai researchers".
 STOPWORDS = frozenset(
     """
@@ -52,11 +54,13 @@ _NUMBER = re.compile(r"\d+")
 
 
 def normalise_name(text: str) -> str:
-    """Case-fold, drop possessives and punctuation, and fold spaces: 'Alibaba’s' -> 'alibaba'."""
-    text = unicodedata.normalize("NFKC", text)
+    """Case-fold, drop possessives and punctuation, and fold spaces: 'Alibaba’s' -> 'alibaba'.
+
+    Then the ways of writing that bot.query_forms folds: 華為 -> 华为, 'govt' -> 'government'."""
+    text = fold_script(unicodedata.normalize("NFKC", text))
     text = _DOTTED_INITIALS.sub(lambda found: found.group().replace(".", ""), text)  # U.S. -> US
     text = _POSSESSIVE.sub("", text)
-    return " ".join(default_process(text).split())
+    return canonical_words(" ".join(default_process(text).split()))
 
 
 def content_words(normalised: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.reply import NO_BREAK, Echo, Point, Reply, Section, Suggestion, Text, marks
+from bot.reply import NO_BREAK, Echo, Mark, Point, Reply, Section, Suggestion, Text, marks
 
 NAMES_SEPARATOR = ", "
 
@@ -32,13 +32,16 @@ def render_text(reply: Reply, prefix: str = "!") -> str:
 
 
 def render_inline(text: Text, prefix: str = "!") -> str:
-    """Segments as plain text: the user's words in quotation marks, commands as typed."""
+    """Segments as plain text: the user's words in quotation marks, commands as typed, the
+    words a search matched as they are."""
     out = []
     for segment in text:
         if isinstance(segment, Echo):
             out.append(f"“{segment.text}”")
         elif isinstance(segment, Suggestion):
             out.append(segment.typed(prefix))
+        elif isinstance(segment, Mark):
+            out.append(segment.text)  # a terminal shows matched words as they are
         else:
             out.append(segment)
     return "".join(out)

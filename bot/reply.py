@@ -1,8 +1,9 @@
 """What the engine answers: one structured reply that every front end renders its own way.
 
 No markup crosses this seam. Text is a sequence of segments: plain text, the user's own words
-(`Echo`) and commands to type (`Suggestion`); each front end decides how those look (a code
-span on Discord, quotation marks in a terminal) and how ¶ marks, lists and links are drawn.
+(`Echo`), commands to type (`Suggestion`) and the words a search matched (`Mark`); each front
+end decides how those look (a code span on Discord, quotation marks in a terminal) and how ¶
+marks, lists and links are drawn.
 """
 
 from __future__ import annotations
@@ -46,7 +47,15 @@ class Echo:
     text: str
 
 
-Segment = str | Echo | Suggestion
+@dataclass(frozen=True)
+class Mark:
+    """Words of the article that a search matched, shown marked (bold on Discord); the text
+    is the article's own, never markup."""
+
+    text: str
+
+
+Segment = str | Echo | Suggestion | Mark
 Text = tuple[Segment, ...]
 
 
@@ -56,7 +65,7 @@ def plain(text: Text, prefix: str = "!") -> str:
         segment.typed(prefix)
         if isinstance(segment, Suggestion)
         else segment.text
-        if isinstance(segment, Echo)
+        if isinstance(segment, Echo | Mark)
         else segment
         for segment in text
     )

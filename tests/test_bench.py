@@ -35,7 +35,12 @@ def test_the_benchmark_writes_every_figure_at_its_smallest_size(tmp_path: Path) 
     assert ours["wrong"] == 0
     assert ours["top1_by_form"]["exact"] == 1 and ours["top1_by_form"]["typo"] == 1
     assert ours["top1"] > 0.5
+    search = size["search"]
+    for engine in ("fts5_bm25", "fuzzy_words"):
+        assert set(LATENCY) <= set(search[engine]) and search[engine]["queries"] > 0
+        assert search[engine]["build_s"] > 0 and 0 < search[engine]["found"] <= 1
     e2e = figures["e2e"]
     assert e2e["briefbot_product"] > 0 and e2e["discordpy_ping"] > 0
     table = (tmp_path / "bench.md").read_text()
     assert "| 100 | briefbot |" in table and "replies/s" in table
+    assert "| 100 | FTS5 BM25 (the bot) |" in table

@@ -110,3 +110,11 @@ def test_every_engine_command_reply_fits(engine: Engine) -> None:
     for command in COMMANDS:
         assert_fits_discord(engine.run(command.name, command.example))
     assert_fits_discord(engine.run("list", "quotes"))
+
+
+def test_search_marks_are_bold_and_escaped() -> None:
+    from bot.discordbot.embeds import render_inline
+    from bot.reply import Mark
+
+    assert render_inline(("uses ", Mark("ray tracing"), ".")) == "uses **ray tracing**."
+    assert render_inline((Mark("a*b"),)) == "**a\\*b**"  # the article's text stays text

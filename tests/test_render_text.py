@@ -100,3 +100,12 @@ def test_excerpts_are_not_repeated_under_an_answer(engine: Engine) -> None:
     text = render_text(reply)
     for citation in reply.citations:
         assert text.count(citation.excerpt) == 1
+
+
+def test_search_marks_are_plain_in_the_console_and_json() -> None:
+    from bot.render_json import render_json
+    from bot.reply import Mark
+
+    reply = Reply(Status.ANSWERED, "t", (point("uses ", Mark("ray tracing"), "."),))
+    assert "uses ray tracing." in render_text(reply)
+    assert render_json(reply, "!search x")["lead"][0]["text"] == "uses ray tracing."

@@ -16,6 +16,7 @@ from bot.reply import (
     NO_BREAK,
     PARAGRAPH_MEANING,
     Echo,
+    Mark,
     Point,
     Reply,
     Section,
@@ -105,14 +106,17 @@ def render_pages(reply: Reply, style: CommandStyle = TYPED, next_steps: bool = T
 
 
 def render_inline(text: Text, style: CommandStyle = TYPED) -> str:
-    """Segments as Discord Markdown: article text escaped, the user's words and commands in
-    code spans (so nothing they typed renders as markup or pings anyone)."""
+    """Segments as Discord Markdown: article text escaped, the words a search matched in bold,
+    the user's words and commands in code spans (so nothing they typed renders as markup or
+    pings anyone)."""
     out = []
     for segment in text:
         if isinstance(segment, Echo):
             out.append(_code(segment.text))
         elif isinstance(segment, Suggestion):
             out.append(style.write(segment))
+        elif isinstance(segment, Mark):
+            out.append(f"**{discord.utils.escape_markdown(segment.text)}**")
         else:
             out.append(discord.utils.escape_markdown(segment))
     return "".join(out)
