@@ -12,7 +12,7 @@ from bot.discordbot.embeds import (
     render_pages,
 )
 from bot.engine import COMMANDS, Engine
-from bot.reply import Citation, Echo, Reply, Section, Status, Suggestion, point
+from bot.reply import Citation, Echo, Mark, Point, Reply, Section, Status, Suggestion, point
 from tests.discord_limits import assert_fits_discord
 
 ARTICLE = "Jensen Huang Shares His Vision For NVIDIA, Also Deepening His Commitment"
@@ -118,3 +118,11 @@ def test_search_marks_are_bold_and_escaped() -> None:
 
     assert render_inline(("uses ", Mark("ray tracing"), ".")) == "uses **ray tracing**."
     assert render_inline((Mark("a*b"),)) == "**a\\*b**"  # the article's text stays text
+
+
+def test_a_long_point_is_cut_before_its_marks_so_none_is_left_open() -> None:
+    long = ("x " * 345, Mark("ray tracing"), " and more", Echo("typed"))  # the cut: in the mark
+    reply = Reply(Status.ANSWERED, "Search results", (Point(long),))
+    text = render_pages(reply)[0].embed.description or ""
+    assert text.endswith("**ray traci**…")  # cut inside the mark, and the mark closed
+    assert text.count("**") % 2 == 0 and text.count("`") % 2 == 0

@@ -20,6 +20,7 @@ from bot.reply import (
     Point,
     Reply,
     Section,
+    Segment,
     Suggestion,
     Text,
     marks,
@@ -124,7 +125,7 @@ def render_inline(text: Text, style: CommandStyle = TYPED) -> str:
 
 def render_point(point: Point, style: CommandStyle = TYPED) -> str:
     """One fact: strong label, its words (in quotation marks when the article's), ¶ marks."""
-    text = _cut(render_inline(point.text, style), MAX_POINT_CHARS)
+    text = render_inline(_shortened_text(point.text, MAX_POINT_CHARS), style)
     if point.quoted:
         text = f"“{text}”"
     if point.label:
@@ -203,6 +204,31 @@ def _footer(reply: Reply, number: int, count: int) -> str:
     if count > 1:
         parts.append(f"Page {number} of {count}")
     return " · ".join(parts)
+
+
+def _shortened_text(text: Text, limit: int) -> Text:
+    """Segments cut to at most `limit` characters of what they say, with … when cut: cut
+    before rendering, so a cut never leaves a code span or a bold mark open."""
+    kept: list[Segment] = []
+    left = limit - 1
+    for segment in text:
+        said = _said(segment)
+        if len(said) <= left:
+            kept.append(segment)
+            left -= len(said)
+            continue
+        if isinstance(segment, str):
+            kept.append(segment[:left])
+        elif isinstance(segment, (Echo, Mark)) and left > 0:
+            kept.append(type(segment)(segment.text[:left]))
+        return (*kept, "…")
+    return text
+
+
+def _said(segment: Segment) -> str:
+    if isinstance(segment, Suggestion):
+        return segment.typed("")
+    return segment if isinstance(segment, str) else segment.text
 
 
 def _shortened(text: str, limit: int) -> str:
