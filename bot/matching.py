@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -124,23 +125,39 @@ class NameMatcher:
         """Every key's best score for the query, best first (ties keep declaration order).
 
         This scores every name of every key asked for; `match` first narrows `keys` to the
-        candidates that can reach SUGGEST, so it scores a handful.
+        candidates that can reach SUGGEST, so it scores a few. The string scorers run over all
+        those names in one rapidfuzz call each, and a name that shares no fitting word with the
+        query keeps that score; only the names a word may fit are scored one by one (`_score`).
         """
         normalised = normalise_name(query[:MAX_QUERY_CHARS])
         if not normalised:
             return []
         if keys is None:
-            names: Iterable[_Name] = self._names
+            names: list[_Name] = self._names
         else:
             wanted = sorted(
                 {key for key in keys if key in self._of_key}, key=self._order.__getitem__
             )
-            names = (name for key in wanted for name in self._of_key[key])
+            names = [name for key in wanted for name in self._of_key[key]]
         query_words = content_words(normalised)
+        shapes = _shapes(normalised, query_words, names)
+        like = [frozenset(self._index.similar(word)) for word in dict.fromkeys(query_words)]
+        liked = frozenset().union(*like)
+        nospace = normalised.replace(" ", "")
         best: dict[str, Scored] = {}
-        for name in names:
-            context = self._context.get(name.key, self._always)
-            score = self._score(normalised, query_words, name, context)
+        for name, shape in zip(names, shapes, strict=True):
+            words = name.wordset
+            if (
+                shape <= UNSURE_CAP
+                and name.normalised != normalised
+                and name.nospace != nospace
+                and not words <= liked
+                and any(words.isdisjoint(similar) for similar in like)
+            ):
+                score = shape  # no word fits (_word_fit is 0) and the caps cannot lower it
+            else:
+                context = self._context.get(name.key, self._always)
+                score = self._score(normalised, query_words, name, context)
             if name.key not in best or score > best[name.key].score:
                 best[name.key] = Scored(name.key, score, name.name)
         return sorted(best.values(), key=lambda scored: -scored.score)
@@ -194,31 +211,38 @@ class NameMatcher:
         if query == name.normalised or query.replace(" ", "") == name.nospace:
             return EXACT
         name_words = name.words
+        like = [self._index.similar(word) for word in query_words]
         score = max(
             _look_alike(query, name.normalised),
             _run_together(query_words, name_words),
             _reordered(query_words, name_words),
-            self._word_fit(query_words, name_words),
+            self._word_fit(query_words, like, name_words),
         )
-        if _unexplained(query_words, name_words, context) or _numbers_differ(
-            query, name.normalised
+        if score > UNSURE_CAP and (
+            _unexplained(query_words, like, name_words, context)
+            or _numbers_differ(query, name.normalised)
         ):
-            score = min(score, UNSURE_CAP)
+            score = UNSURE_CAP
         return score
 
-    def _word_fit(self, query_words: list[str], name_words: list[str]) -> float:
-        """Score by words: the whole name present (maybe with extra known words), or part of it."""
-        per_name_word = [max(word_similarity(q, n) for q in query_words) for n in name_words]
+    def _word_fit(
+        self, query_words: list[str], like: list[dict[str, float]], name_words: list[str]
+    ) -> float:
+        """Score by words: the whole name present (maybe with extra known words), or part of it.
+
+        `like[i]`: the name words like query word i, with their word_similarity; a word pair
+        not in it is less similar than TOKEN_SIMILAR, which is all this needs to know of it.
+        """
+        per_name_word = [max(similar.get(n, 0.0) for similar in like) for n in name_words]
         if min(per_name_word) >= TOKEN_SIMILAR:
             extras = [
                 q
-                for q in query_words
-                if max(word_similarity(q, n) for n in name_words) < TOKEN_SIMILAR
+                for q, similar in zip(query_words, like, strict=True)
+                if not any(n in similar for n in name_words)
             ]
             penalty = (5.0 if extras else 0.0) + (3.0 if len(extras) > 1 else 0.0)
             return min(min(per_name_word) - penalty, WORDS_ALL_THERE)
-        per_query_word = [max(word_similarity(q, n) for n in name_words) for q in query_words]
-        if min(per_query_word) < TOKEN_SIMILAR:
+        if not all(any(n in similar for n in name_words) for similar in like):
             return 0.0
         if all(word in self._common for word in query_words):
             return UNSURE_CAP  # "china" is part of too many names to pick one
@@ -237,16 +261,101 @@ class _Name:
     normalised: str
     nospace: str = field(init=False)
     words: list[str] = field(init=False)
+    wordset: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "nospace", self.normalised.replace(" ", ""))
         object.__setattr__(self, "words", content_words(self.normalised))
+        object.__setattr__(self, "wordset", frozenset(self.words))
 
 
 # The fuzzy scorers are asked for a little less than SUGGEST, so that a float rounded the other
 # way in rapidfuzz's batch code can never drop a name the precise scorer would keep.
 _CUTOFF = SUGGEST - 0.5
 _MAX_TYPO_EDITS = 2  # word_similarity allows at most two edits
+_SIMILAR_CACHED = 4096  # typed words whose similar name words are remembered
+
+
+class WordIndex:
+    """The words of a vocabulary that a typed word may mean: word_similarity >= TOKEN_SIMILAR.
+
+    Exact look-up, then words that start with it (a sorted list), then words within two edits
+    (rapidfuzz's batch OSA over words of the few lengths that allow it); each confirmed with
+    word_similarity itself, so the answer is exactly the words it accepts.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._words = frozenset(words)
+        # Words word_similarity may match other than exactly: longer than three letters, no digit.
+        self._plain = sorted(w for w in self._words if len(w) > 3 and not _has_digit(w))
+        self._by_length: dict[int, list[str]] = {}
+        for word in self._plain:
+            self._by_length.setdefault(len(word), []).append(word)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._words
+
+    def similar(self, typed: str) -> dict[str, float]:
+        """Every vocabulary word like `typed`, with its word_similarity."""
+        found = {typed: 100.0} if typed in self._words else {}
+        if len(typed) <= 3 or _has_digit(typed):
+            return found  # such a word only ever matches itself
+        start = bisect.bisect_left(self._plain, typed)
+        for word in itertools.islice(self._plain, start, None):
+            if not word.startswith(typed):
+                break
+            found.setdefault(word, word_similarity(typed, word))
+        if len(typed) < 5:
+            return found
+        for length in range(max(len(typed) - _MAX_TYPO_EDITS, 5), len(typed) + 3):
+            # word_similarity allows one edit up to seven letters, two in longer words.
+            edits = 1 if max(len(typed), length) <= 7 else _MAX_TYPO_EDITS
+            if abs(length - len(typed)) > edits or length not in self._by_length:
+                continue
+            for word, _, _ in process.extract(
+                typed,
+                self._by_length[length],
+                scorer=OSA.distance,
+                score_cutoff=edits,
+                limit=None,
+            ):
+                if word not in found:
+                    similarity = word_similarity(typed, word)
+                    if similarity >= TOKEN_SIMILAR:
+                        found[word] = similarity
+        return found
+
+
+class _ByLength:
+    """Strings grouped by length, so a fuzz.ratio scan skips the lengths that cannot reach it.
+
+    fuzz.ratio is 100 * (1 - indel distance / total length), and the distance is at least the
+    difference in length: a string too much longer or shorter than the query never scores.
+    """
+
+    def __init__(self) -> None:
+        self._groups: dict[int, list[str]] = {}
+        self._seen: set[str] = set()
+
+    def add(self, string: str) -> None:
+        if string not in self._seen:
+            self._seen.add(string)
+            self._groups.setdefault(len(string), []).append(string)
+
+    def above(self, query: str, cutoff: float = _CUTOFF) -> list[tuple[str, float]]:
+        """The strings whose fuzz.ratio to the query reaches `cutoff`, with that score."""
+        found: list[tuple[str, float]] = []
+        share = 1.0 - cutoff / 100.0
+        size = len(query)
+        for length, strings in self._groups.items():
+            if abs(length - size) <= share * (length + size) + 1e-9:
+                found += [
+                    (string, score)
+                    for string, score, _ in process.extract(
+                        query, strings, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+                    )
+                ]
+        return found
 
 
 class _NameIndex:
@@ -256,19 +365,19 @@ class _NameIndex:
     words and numbers only lower it. So a name is a candidate when one scorer can reach SUGGEST:
     - exact: the query is the name, or the name without spaces (a dictionary look-up);
     - look-alike, run-together, reordered: rapidfuzz's batch `ratio` with a cutoff, over
-      strings prepared here (names without spaces; joined words; sorted words);
+      strings prepared here (names without spaces and words run together, mostly the same
+      strings and scanned once; sorted words), grouped by length;
     - word fit: every query word is like a word of the name, or every word of the name is like
-      a query word. Words "like" a query word are found in the vocabulary of name words by
-      exact look-up, by prefix (a sorted list) and by edit distance (rapidfuzz's batch OSA
-      over words of nearby lengths), then confirmed with word_similarity itself.
+      a query word. Words "like" a query word come from a WordIndex of every name word.
     """
 
     def __init__(self, names: list[_Name]) -> None:
         self._exact: dict[str, list[int]] = {}
-        self._nospace: list[str] = []
-        self._joined: list[str] = []  # names of several words, words run together
-        self._joined_at: list[int] = []
-        self._sorted: dict[int, tuple[list[str], list[int]]] = {}  # by number of words
+        self._strings = _ByLength()  # names without spaces, and words run together
+        self._nospace_at: dict[str, list[int]] = {}
+        self._joined_at: dict[str, list[int]] = {}  # names of several words
+        self._sorted: dict[int, _ByLength] = {}  # sorted words, by number of words
+        self._sorted_at: dict[str, list[int]] = {}
         self._uses: dict[str, list[int]] = {}  # a name word -> the names using it
         self._distinct: list[int] = []  # how many different words each name has
         for position, name in enumerate(names):
@@ -277,23 +386,20 @@ class _NameIndex:
                 at = self._exact.setdefault(form, [])
                 if not at or at[-1] != position:
                     at.append(position)
-            self._nospace.append(name.nospace)
+            self._strings.add(name.nospace)
+            self._nospace_at.setdefault(name.nospace, []).append(position)
             if len(words) >= 2:
-                self._joined.append("".join(words))
-                self._joined_at.append(position)
-                strings, at = self._sorted.setdefault(len(words), ([], []))
-                strings.append(" ".join(sorted(words)))
-                at.append(position)
-            distinct = set(words)
-            self._distinct.append(len(distinct))
-            for word in distinct:
+                joined = "".join(words)
+                self._strings.add(joined)
+                self._joined_at.setdefault(joined, []).append(position)
+                ordered = " ".join(sorted(words))
+                self._sorted.setdefault(len(words), _ByLength()).add(ordered)
+                self._sorted_at.setdefault(ordered, []).append(position)
+            self._distinct.append(len(name.wordset))
+            for word in name.wordset:
                 self._uses.setdefault(word, []).append(position)
-        # Words word_similarity may match other than exactly: longer than three letters, no digit.
-        plain = sorted(word for word in self._uses if len(word) > 3 and not _has_digit(word))
-        self._plain = plain
-        self._by_length: dict[int, list[str]] = {}
-        for word in plain:
-            self._by_length.setdefault(len(word), []).append(word)
+        self._words = WordIndex(self._uses)
+        self.similar = lru_cache(maxsize=_SIMILAR_CACHED)(self._words.similar)
 
     def candidates(self, query: str) -> set[int]:
         """Positions of the names that may score SUGGEST or more for a normalised query."""
@@ -301,19 +407,25 @@ class _NameIndex:
         nospace = query.replace(" ", "")
         for form in (query, nospace):
             found.update(self._exact.get(form, ()))
-        found.update(_above(nospace, self._nospace, range(len(self._nospace))))
         query_words = content_words(query)
+        hits = self._strings.above(nospace)
+        for string, _ in hits:
+            found.update(self._nospace_at.get(string, ()))
         if len(query_words) == 1:
-            found.update(_above(query_words[0], self._joined, self._joined_at))
-        elif query_words:
-            strings, at = self._sorted.get(len(query_words), ([], []))
-            found.update(_above(" ".join(sorted(query_words)), strings, at))
+            if query_words[0] != nospace:
+                hits = self._strings.above(query_words[0])
+            for string, _ in hits:
+                found.update(self._joined_at.get(string, ()))
+        elif query_words and len(query_words) in self._sorted:
+            ordered = " ".join(sorted(query_words))
+            for string, _ in self._sorted[len(query_words)].above(ordered):
+                found.update(self._sorted_at[string])
         found.update(self._word_fits(query_words))
         return found
 
     def _word_fits(self, query_words: list[str]) -> set[int]:
         """Names all of whose words are like query words, or like every query word."""
-        like = {word: self.similar_words(word) for word in dict.fromkeys(query_words)}
+        like = {word: self.similar(word) for word in dict.fromkeys(query_words)}
         covered: dict[int, int] = {}  # a name -> how many of its words are like a query word
         for word in set().union(*like.values()):
             for position in self._uses[word]:
@@ -329,48 +441,46 @@ class _NameIndex:
                 break
         return found | (every or set())
 
-    def similar_words(self, query_word: str) -> set[str]:
-        """Name words w with word_similarity(query_word, w) >= TOKEN_SIMILAR."""
-        found = {query_word} if query_word in self._uses else set()
-        if len(query_word) <= 3 or _has_digit(query_word):
-            return found  # such a word only ever matches itself
-        start = bisect.bisect_left(self._plain, query_word)
-        for word in itertools.islice(self._plain, start, None):
-            if not word.startswith(query_word):
-                break
-            found.add(word)
-        if len(query_word) >= 5:
-            for length in range(len(query_word) - _MAX_TYPO_EDITS, len(query_word) + 3):
-                words = self._by_length.get(length, ()) if length >= 5 else ()
-                for word, _, _ in process.extract(
-                    query_word,
-                    words,
-                    scorer=OSA.distance,
-                    score_cutoff=_MAX_TYPO_EDITS,
-                    limit=None,
-                ):
-                    if word_similarity(query_word, word) >= TOKEN_SIMILAR:
-                        found.add(word)
-        return found
+
+def _shapes(query: str, query_words: list[str], names: list[_Name]) -> list[float]:
+    """Per name, the best of the string scorers (_look_alike, _run_together, _reordered), each
+    run over all the names at once; the same scorers on the same strings as `_score` runs."""
+    best = [0.0] * len(names)
+    every = range(len(names))
+    _best_of(best, query.replace(" ", ""), [n.nospace for n in names], every, fuzz.ratio)
+    best = [min(score, UNSURE_CAP) for score in best]
+    if len(query_words) == 1:
+        at = [i for i in every if len(names[i].words) >= 2]
+        joined = ["".join(names[i].words) for i in at]
+        _best_of(best, query_words[0], joined, at, fuzz.ratio)
+    elif query_words:
+        at = [i for i in every if len(names[i].words) == len(query_words)]
+        spaced = [" ".join(names[i].words) for i in at]
+        _best_of(best, " ".join(query_words), spaced, at, fuzz.token_sort_ratio)
+    return best
 
 
-def _above(query: str, strings: list[str], at: Sequence[int]) -> list[int]:
-    """Positions (through `at`) of the strings whose fuzz.ratio to the query may reach SUGGEST."""
-    if not strings:
-        return []
-    hits = process.extract(query, strings, scorer=fuzz.ratio, score_cutoff=_CUTOFF, limit=None)
-    return [at[index] for _, _, index in hits]
+def _best_of(best: list[float], query: str, strings: list[str], at: Sequence[int], scorer) -> None:  # type: ignore[no-untyped-def]
+    """Raise best[at[i]] to the scorer's score of strings[i], for every i."""
+    for _, score, index in process.extract(query, strings, scorer=scorer, limit=None):
+        if score > best[at[index]]:
+            best[at[index]] = score
 
 
-def _unexplained(query_words: list[str], name_words: list[str], context: frozenset[str]) -> bool:
+def _unexplained(
+    query_words: list[str],
+    like: list[dict[str, float]],
+    name_words: list[str],
+    context: frozenset[str],
+) -> bool:
     """A query word that is neither close to a word of the name nor about what it names.
 
     "huawei technologies" is Huawei (its entry speaks of telecom technologies); "huawei cloud",
     "amd's china strategy" and "ai talent in the us" are not what those names name.
     """
     return any(
-        word not in context and max(word_similarity(word, n) for n in name_words) < TOKEN_SIMILAR
-        for word in query_words
+        word not in context and not any(n in similar for n in name_words)
+        for word, similar in zip(query_words, like, strict=True)
     )
 
 
