@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -120,14 +122,16 @@ class NameMatcher:
         for name in self._names:
             self._of_key.setdefault(name.key, []).append(name)
         self._index = _NameIndex(self._names)
+        self._fits = lru_cache(maxsize=_FITS_CACHED)(self._make_fit)
 
     def rank(self, query: str, keys: Iterable[str] | None = None) -> list[Scored]:
         """Every key's best score for the query, best first (ties keep declaration order).
 
         This scores every name of every key asked for; `match` first narrows `keys` to the
         candidates that can reach SUGGEST, so it scores a few. The string scorers run over all
-        those names in one rapidfuzz call each, and a name that shares no fitting word with the
-        query keeps that score; only the names a word may fit are scored one by one (`_score`).
+        those names in one rapidfuzz call each, and a name no query word can fit keeps that
+        score; only the names a word may fit, or that score above UNSURE_CAP, are scored one by
+        one (`_score`).
         """
         normalised = normalise_name(query[:MAX_QUERY_CHARS])
         if not normalised:
@@ -140,27 +144,26 @@ class NameMatcher:
             )
             names = [name for key in wanted for name in self._of_key[key]]
         query_words = content_words(normalised)
+        fit = self._fit(tuple(query_words))
         shapes = _shapes(normalised, query_words, names)
-        like = [frozenset(self._index.similar(word)) for word in dict.fromkeys(query_words)]
-        liked = frozenset().union(*like)
         nospace = normalised.replace(" ", "")
-        best: dict[str, Scored] = {}
+        liked = fit.liked
+        best: dict[str, tuple[float, _Name]] = {}
         for name, shape in zip(names, shapes, strict=True):
             words = name.wordset
-            if (
-                shape <= UNSURE_CAP
-                and name.normalised != normalised
-                and name.nospace != nospace
-                and not words <= liked
-                and any(words.isdisjoint(similar) for similar in like)
-            ):
-                score = shape  # no word fits (_word_fit is 0) and the caps cannot lower it
+            if name.normalised == normalised or name.nospace == nospace:
+                score = EXACT
+            elif liked.isdisjoint(words) or not fit.may_fit(words):
+                score = shape  # _word_fit is 0: what _score would find, without asking it
+                if score > UNSURE_CAP and fit.doubtful(name, self._context_of(name.key)):
+                    score = UNSURE_CAP
             else:
-                context = self._context.get(name.key, self._always)
-                score = self._score(normalised, query_words, name, context)
-            if name.key not in best or score > best[name.key].score:
-                best[name.key] = Scored(name.key, score, name.name)
-        return sorted(best.values(), key=lambda scored: -scored.score)
+                score = self._score(normalised, query_words, name, self._context_of(name.key))
+            found = best.get(name.key)
+            if found is None or score > found[0]:
+                best[name.key] = (score, name)
+        ranked = [Scored(name.key, score, name.name) for score, name in best.values()]
+        return sorted(ranked, key=lambda scored: -scored.score)
 
     def candidates(self, query: str) -> set[str]:
         """The keys that may score SUGGEST or more for the query: a superset, found by index."""
@@ -211,45 +214,101 @@ class NameMatcher:
         if query == name.normalised or query.replace(" ", "") == name.nospace:
             return EXACT
         name_words = name.words
-        like = [self._index.similar(word) for word in query_words]
+        fit = self._fit(tuple(query_words))
         score = max(
             _look_alike(query, name.normalised),
             _run_together(query_words, name_words),
             _reordered(query_words, name_words),
-            self._word_fit(query_words, like, name_words),
+            self._word_fit(fit, name),
         )
-        if score > UNSURE_CAP and (
-            _unexplained(query_words, like, name_words, context)
-            or _numbers_differ(query, name.normalised)
-        ):
+        if score > UNSURE_CAP and fit.doubtful(name, context):
             score = UNSURE_CAP
         return score
 
-    def _word_fit(
-        self, query_words: list[str], like: list[dict[str, float]], name_words: list[str]
-    ) -> float:
-        """Score by words: the whole name present (maybe with extra known words), or part of it.
+    def _context_of(self, key: str) -> frozenset[str]:
+        return self._context.get(key, self._always)
 
-        `like[i]`: the name words like query word i, with their word_similarity; a word pair
-        not in it is less similar than TOKEN_SIMILAR, which is all this needs to know of it.
-        """
-        per_name_word = [max(similar.get(n, 0.0) for similar in like) for n in name_words]
-        if min(per_name_word) >= TOKEN_SIMILAR:
-            extras = [
-                q
-                for q, similar in zip(query_words, like, strict=True)
-                if not any(n in similar for n in name_words)
-            ]
-            penalty = (5.0 if extras else 0.0) + (3.0 if len(extras) > 1 else 0.0)
-            return min(min(per_name_word) - penalty, WORDS_ALL_THERE)
-        if not all(any(n in similar for n in name_words) for similar in like):
+    def _word_fit(self, fit: _Fit, name: _Name) -> float:
+        """Score by words: the whole name present (maybe with extra known words), or part of it."""
+        words = name.wordset
+        if words <= fit.liked:  # every word of the name is like a query word
+            extras = fit.extras(words)
+            penalty = (5.0 if extras else 0.0) + (3.0 if extras > 1 else 0.0)
+            return min(min(fit.best[n] for n in name.words) - penalty, WORDS_ALL_THERE)
+        if not fit.all_there(words):  # some query word is like no word of the name
             return 0.0
-        if all(word in self._common for word in query_words):
+        if fit.common:
             return UNSURE_CAP  # "china" is part of too many names to pick one
-        distinctive = sum(len(word) for word in query_words) >= 3 or any(
-            w.isdigit() for w in query_words
+        return PARTIAL if fit.distinctive else 0.0
+
+    def _fit(self, query_words: tuple[str, ...]) -> _Fit:
+        """The name words like each query word, remembered for the last few queries."""
+        return self._fits(query_words)
+
+    def _make_fit(self, query_words: tuple[str, ...]) -> _Fit:
+        like = [self._index.similar(word) for word in query_words]
+        return _Fit(
+            query_words,
+            tuple(frozenset(similar) for similar in like),
+            {n: max(s.get(n, 0.0) for s in like) for similar in like for n in similar},
+            all(word in self._common for word in query_words),
         )
-        return PARTIAL if distinctive else 0.0
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """What scoring by words needs of one query, computed once per query.
+
+    `sets[i]`: the name words like query word i (word_similarity at least TOKEN_SIMILAR);
+    `best`: each such name word with its best word_similarity to any query word. A pair not
+    listed is less similar than TOKEN_SIMILAR, which is all scoring needs to know of it.
+    """
+
+    words: tuple[str, ...]
+    sets: tuple[frozenset[str], ...]
+    best: dict[str, float]
+    common: bool  # every query word is too common to pick a name on its own
+    liked: frozenset[str] = field(init=False)
+    numbers: frozenset[str] = field(init=False)
+    distinctive: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "liked", frozenset(self.best))
+        object.__setattr__(self, "numbers", _numbers(" ".join(self.words)))
+        distinctive = sum(map(len, self.words)) >= 3 or any(w.isdigit() for w in self.words)
+        object.__setattr__(self, "distinctive", distinctive)
+
+    def may_fit(self, words: frozenset[str]) -> bool:
+        """Whether _word_fit can be more than 0 for a name of these words."""
+        if self.liked.isdisjoint(words):
+            return False
+        return words <= self.liked or self.all_there(words)
+
+    def all_there(self, words: frozenset[str]) -> bool:
+        """Every query word is like a word of the name."""
+        return not any(similar.isdisjoint(words) for similar in self.sets)
+
+    def extras(self, words: frozenset[str]) -> int:
+        """How many query words are like no word of the name."""
+        return sum(1 for similar in self.sets if similar.isdisjoint(words))
+
+    def doubtful(self, name: _Name, context: frozenset[str]) -> bool:
+        """Whether the query can be no more than UNSURE_CAP for this name: it has a word that
+        neither the name nor its context explains, or numbers that are not the name's."""
+        return self.unexplained(name.wordset, context) or bool(
+            self.numbers and self.numbers != name.numbers
+        )
+
+    def unexplained(self, words: frozenset[str], context: frozenset[str]) -> bool:
+        """A query word that is neither close to a word of the name nor about what it names.
+
+        "huawei technologies" is Huawei (its entry speaks of telecom technologies); "huawei
+        cloud", "amd's china strategy" and "ai talent in the us" are not what those names name.
+        """
+        return any(
+            word not in context and similar.isdisjoint(words)
+            for word, similar in zip(self.words, self.sets, strict=True)
+        )
 
 
 @dataclass(frozen=True)
@@ -262,11 +321,13 @@ class _Name:
     nospace: str = field(init=False)
     words: list[str] = field(init=False)
     wordset: frozenset[str] = field(init=False)
+    numbers: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "nospace", self.normalised.replace(" ", ""))
         object.__setattr__(self, "words", content_words(self.normalised))
         object.__setattr__(self, "wordset", frozenset(self.words))
+        object.__setattr__(self, "numbers", _numbers(self.normalised))
 
 
 # The fuzzy scorers are asked for a little less than SUGGEST, so that a float rounded the other
@@ -274,6 +335,7 @@ class _Name:
 _CUTOFF = SUGGEST - 0.5
 _MAX_TYPO_EDITS = 2  # word_similarity allows at most two edits
 _SIMILAR_CACHED = 4096  # typed words whose similar name words are remembered
+_FITS_CACHED = 64  # queries whose word tables are remembered (a query asks twice)
 
 
 class WordIndex:
@@ -326,36 +388,101 @@ class WordIndex:
         return found
 
 
-class _ByLength:
-    """Strings grouped by length, so a fuzz.ratio scan skips the lengths that cannot reach it.
+class _Strings:
+    """Strings that a query is compared with by fuzz.ratio, and a bound that skips most of them.
 
-    fuzz.ratio is 100 * (1 - indel distance / total length), and the distance is at least the
-    difference in length: a string too much longer or shorter than the query never scores.
+    fuzz.ratio(a, b) is 200 * LCS(a, b) / (len(a) + len(b)), and the longest common
+    subsequence can use each character no more often than both strings hold it: so LCS is at
+    most the characters they share, counted with multiplicity. That count is computed for all
+    strings at once: bit i of `_has[c][k - 1]` says whether string i holds character c at least
+    k times, and adding those integers for each character of the query (bit-sliced, one bit
+    of each string's count per integer) gives every string's count in a few big-integer
+    operations per query character. Only the strings whose count can reach the cutoff are
+    scored, by rapidfuzz.
     """
 
-    def __init__(self) -> None:
-        self._groups: dict[int, list[str]] = {}
-        self._seen: set[str] = set()
-
-    def add(self, string: str) -> None:
-        if string not in self._seen:
-            self._seen.add(string)
-            self._groups.setdefault(len(string), []).append(string)
+    def __init__(self, strings: Iterable[str]) -> None:
+        self._strings = sorted(set(strings), key=len)  # so each length is a run of bits
+        self._all = (1 << len(self._strings)) - 1
+        self._of_length: dict[int, int] = {}  # a length -> the bits of the strings that long
+        bitmaps: dict[str, list[bytearray]] = {}
+        size = (len(self._strings) + 8) // 8
+        start = 0
+        for position, string in enumerate(self._strings):
+            if position + 1 == len(self._strings) or len(self._strings[position + 1]) != len(
+                string
+            ):
+                self._of_length[len(string)] = ((1 << (position + 1)) - 1) ^ ((1 << start) - 1)
+                start = position + 1
+            for char, count in Counter(string).items():
+                levels = bitmaps.setdefault(char, [])
+                while len(levels) < count:
+                    levels.append(bytearray(size))
+                for level in levels[:count]:
+                    level[position >> 3] |= 1 << (position & 7)
+        self._has = {
+            char: [int.from_bytes(level, "little") for level in levels]
+            for char, levels in bitmaps.items()
+        }
 
     def above(self, query: str, cutoff: float = _CUTOFF) -> list[tuple[str, float]]:
         """The strings whose fuzz.ratio to the query reaches `cutoff`, with that score."""
-        found: list[tuple[str, float]] = []
-        share = 1.0 - cutoff / 100.0
-        size = len(query)
-        for length, strings in self._groups.items():
-            if abs(length - size) <= share * (length + size) + 1e-9:
-                found += [
-                    (string, score)
-                    for string, score, _ in process.extract(
-                        query, strings, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
-                    )
-                ]
-        return found
+        counts = _shared_counts(query, self._has)
+        share = cutoff / 200.0  # LCS must reach share * (len(a) + len(b))
+        possible = 0
+        for length, bits in self._of_length.items():
+            least = math.ceil(share * (len(query) + length) - 1e-9)
+            if least <= len(query) and least <= length:
+                possible |= bits & _at_least(counts, least, self._all)
+        choices = [self._strings[i] for i in _set_bits(possible)]
+        return [
+            (string, score)
+            for string, score, _ in process.extract(
+                query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+            )
+        ]
+
+
+def _shared_counts(query: str, has: dict[str, list[int]]) -> list[int]:
+    """Per string, how many characters it shares with the query: bit-sliced, least bit first."""
+    counts: list[int] = []
+    for char, count in Counter(query).items():
+        for level in has.get(char, ())[:count]:
+            carry = level
+            for bit, value in enumerate(counts):
+                if not carry:
+                    break
+                counts[bit], carry = value ^ carry, value & carry
+            if carry:
+                counts.append(carry)
+    return counts
+
+
+def _at_least(counts: list[int], least: int, every: int) -> int:
+    """The strings whose bit-sliced count is at least `least`."""
+    if least <= 0:
+        return every
+    if least >= 1 << len(counts):
+        return 0
+    greater, equal = 0, every
+    for bit in reversed(range(len(counts))):
+        if least >> bit & 1:
+            equal &= counts[bit]
+        else:
+            greater |= equal & counts[bit]
+            equal &= every ^ counts[bit]
+    return greater | equal
+
+
+def _set_bits(bits: int) -> list[int]:
+    """Positions of the set bits of a non-negative integer, lowest first."""
+    text = bin(bits)[:1:-1]  # bit i is character i
+    found = []
+    at = text.find("1")
+    while at >= 0:
+        found.append(at)
+        at = text.find("1", at + 1)
+    return found
 
 
 class _NameIndex:
@@ -373,10 +500,10 @@ class _NameIndex:
 
     def __init__(self, names: list[_Name]) -> None:
         self._exact: dict[str, list[int]] = {}
-        self._strings = _ByLength()  # names without spaces, and words run together
+        strings: list[str] = []  # names without spaces, and words run together
         self._nospace_at: dict[str, list[int]] = {}
         self._joined_at: dict[str, list[int]] = {}  # names of several words
-        self._sorted: dict[int, _ByLength] = {}  # sorted words, by number of words
+        sorted_words: dict[int, list[str]] = {}  # sorted words, by number of words
         self._sorted_at: dict[str, list[int]] = {}
         self._uses: dict[str, list[int]] = {}  # a name word -> the names using it
         self._distinct: list[int] = []  # how many different words each name has
@@ -386,18 +513,20 @@ class _NameIndex:
                 at = self._exact.setdefault(form, [])
                 if not at or at[-1] != position:
                     at.append(position)
-            self._strings.add(name.nospace)
+            strings.append(name.nospace)
             self._nospace_at.setdefault(name.nospace, []).append(position)
             if len(words) >= 2:
                 joined = "".join(words)
-                self._strings.add(joined)
+                strings.append(joined)
                 self._joined_at.setdefault(joined, []).append(position)
                 ordered = " ".join(sorted(words))
-                self._sorted.setdefault(len(words), _ByLength()).add(ordered)
+                sorted_words.setdefault(len(words), []).append(ordered)
                 self._sorted_at.setdefault(ordered, []).append(position)
             self._distinct.append(len(name.wordset))
             for word in name.wordset:
                 self._uses.setdefault(word, []).append(position)
+        self._strings = _Strings(strings)
+        self._sorted = {count: _Strings(found) for count, found in sorted_words.items()}
         self._words = WordIndex(self._uses)
         self.similar = lru_cache(maxsize=_SIMILAR_CACHED)(self._words.similar)
 
@@ -467,23 +596,6 @@ def _best_of(best: list[float], query: str, strings: list[str], at: Sequence[int
             best[at[index]] = score
 
 
-def _unexplained(
-    query_words: list[str],
-    like: list[dict[str, float]],
-    name_words: list[str],
-    context: frozenset[str],
-) -> bool:
-    """A query word that is neither close to a word of the name nor about what it names.
-
-    "huawei technologies" is Huawei (its entry speaks of telecom technologies); "huawei cloud",
-    "amd's china strategy" and "ai talent in the us" are not what those names name.
-    """
-    return any(
-        word not in context and not any(n in similar for n in name_words)
-        for word, similar in zip(query_words, like, strict=True)
-    )
-
-
 def _winner(ranked: list[Scored]) -> str | None:
     if not ranked:
         return None
@@ -542,7 +654,6 @@ def _reordered(query_words: list[str], name_words: list[str]) -> float:
     return fuzz.token_sort_ratio(" ".join(query_words), " ".join(name_words))
 
 
-def _numbers_differ(query: str, name: str) -> bool:
-    """'H200' is not 'H20': numbers in a query must be the name's numbers."""
-    numbers = set(_NUMBER.findall(query))
-    return bool(numbers) and numbers != set(_NUMBER.findall(name))
+def _numbers(text: str) -> frozenset[str]:
+    """The numbers in a text: 'H200' is not 'H20', so a query's numbers must be the name's."""
+    return frozenset(_NUMBER.findall(text))
