@@ -37,6 +37,20 @@ GENERIC_WORDS = frozenset(
     products technology technologies architecture
     """.split()
 )
+# Ordinary words about a product, a company, a person or the news, which people put around a
+# name ("huawei's new phone plans", "the latest on rtx pro", "the h20 chip ban"). Such a word
+# may accompany any name only while it is no word of any name, nor like one: "new" in a
+# knowledge base that knows "New Oriental" names something, and counts like any other word.
+ORDINARY_WORDS = frozenset(
+    """
+    news latest newest new recent recently update updates updated announcement announcements
+    announce announced announces plan plans planned launch launched launches release released
+    releases report reports reported story stories info information details happening
+    happened today now currently lately ban bans banned phone phones deal deals interview
+    comments remarks views thoughts background overview summary profile anything everything
+    more know
+    """.split()
+)
 MAX_QUERY_CHARS = 200  # longer queries are cut before matching, so they cost no more
 EXACT = 100.0
 CONFIDENT = 80.0  # a winner needs this score ...
@@ -251,7 +265,11 @@ class NameMatcher:
             query_words,
             tuple(frozenset(similar) for similar in like),
             {n: max(s.get(n, 0.0) for s in like) for similar in like for n in similar},
-            all(word in self._common for word in query_words),
+            all(
+                word in self._common
+                for word, similar in zip(query_words, like, strict=True)
+                if not _ordinary(word, similar)
+            ),
         )
 
 
@@ -267,15 +285,19 @@ class _Fit:
     words: tuple[str, ...]
     sets: tuple[frozenset[str], ...]
     best: dict[str, float]
-    common: bool  # every query word is too common to pick a name on its own
+    common: bool  # every query word (ordinary words aside) is too common to pick a name
     liked: frozenset[str] = field(init=False)
     numbers: frozenset[str] = field(init=False)
+    named: tuple[frozenset[str], ...] = field(init=False)  # sets[i] but for ordinary words
     distinctive: bool = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "liked", frozenset(self.best))
         object.__setattr__(self, "numbers", _numbers(" ".join(self.words)))
-        distinctive = sum(map(len, self.words)) >= 3 or any(w.isdigit() for w in self.words)
+        pairs = [(w, s) for w, s in zip(self.words, self.sets, strict=True) if not _ordinary(w, s)]
+        object.__setattr__(self, "named", tuple(similar for _, similar in pairs))
+        words = [word for word, _ in pairs]
+        distinctive = sum(map(len, words)) >= 3 or any(w.isdigit() for w in words)
         object.__setattr__(self, "distinctive", distinctive)
 
     def may_fit(self, words: frozenset[str]) -> bool:
@@ -285,8 +307,8 @@ class _Fit:
         return words <= self.liked or self.all_there(words)
 
     def all_there(self, words: frozenset[str]) -> bool:
-        """Every query word is like a word of the name."""
-        return not any(similar.isdisjoint(words) for similar in self.sets)
+        """Every query word is like a word of the name (ordinary words aside), and one is."""
+        return bool(self.named) and not any(similar.isdisjoint(words) for similar in self.named)
 
     def extras(self, words: frozenset[str]) -> int:
         """How many query words are like no word of the name."""
@@ -306,7 +328,7 @@ class _Fit:
         cloud", "amd's china strategy" and "ai talent in the us" are not what those names name.
         """
         return any(
-            word not in context and similar.isdisjoint(words)
+            word not in context and similar.isdisjoint(words) and not _ordinary(word, similar)
             for word, similar in zip(self.words, self.sets, strict=True)
         )
 
@@ -563,7 +585,9 @@ class _NameIndex:
             position for position, count in covered.items() if count == self._distinct[position]
         }
         every: set[int] | None = None
-        for similar in like.values():
+        for word, similar in like.items():
+            if _ordinary(word, similar):
+                continue  # "news" may accompany any name; it need not be in one
             using = {position for word in similar for position in self._uses[word]}
             every = using if every is None else every & using
             if not every:
@@ -594,6 +618,11 @@ def _best_of(best: list[float], query: str, strings: list[str], at: Sequence[int
     for _, score, index in process.extract(query, strings, scorer=scorer, limit=None):
         if score > best[at[index]]:
             best[at[index]] = score
+
+
+def _ordinary(word: str, similar: Mapping[str, float] | frozenset[str]) -> bool:
+    """An ordinary word (ORDINARY_WORDS) that is like no word of any name."""
+    return not similar and word in ORDINARY_WORDS
 
 
 def _winner(ranked: list[Scored]) -> str | None:
