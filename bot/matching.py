@@ -355,7 +355,8 @@ class _Name:
 # The fuzzy scorers are asked for a little less than SUGGEST, so that a float rounded the other
 # way in rapidfuzz's batch code can never drop a name the precise scorer would keep.
 _CUTOFF = SUGGEST - 0.5
-_MAX_TYPO_EDITS = 2  # word_similarity allows at most two edits
+_MAX_TYPO_EDITS = 2  # word_similarity allows at most two edits, in a word this long:
+LONG_WORD = 10
 _SIMILAR_CACHED = 4096  # typed words whose similar name words are remembered
 _FITS_CACHED = 64  # queries whose word tables are remembered (a query asks twice)
 
@@ -392,8 +393,7 @@ class WordIndex:
         if len(typed) < 5:
             return found
         for length in range(max(len(typed) - _MAX_TYPO_EDITS, 5), len(typed) + 3):
-            # word_similarity allows one edit up to seven letters, two in longer words.
-            edits = 1 if max(len(typed), length) <= 7 else _MAX_TYPO_EDITS
+            edits = _edits_allowed(len(typed), length)
             if abs(length - len(typed)) > edits or length not in self._by_length:
                 continue
             for word, _, _ in process.extract(
@@ -643,7 +643,7 @@ def _winner(ranked: list[Scored]) -> str | None:
 def word_similarity(query_word: str, word: str) -> float:
     """How surely a typed word means a known word: at least TOKEN_SIMILAR when it does.
 
-    A typo is one edit in words of five letters or more (two in long words), a swap of
+    A typo is one edit in words of five letters or more (two from LONG_WORD letters), a swap of
     neighbours counting as one ("hauwei"); a prefix of four letters or more counts too
     ("qualc"). Shorter words and words with digits must be exact: one character changes
     what "h20", "amd", "musk" or "h200" mean.
@@ -657,8 +657,14 @@ def word_similarity(query_word: str, word: str) -> float:
     if min(len(query_word), len(word)) <= 4:
         return 0.0  # "musk" is not "must"
     edits = OSA.distance(query_word, word)
-    allowed = 1 if max(len(query_word), len(word)) <= 7 else 2
+    allowed = _edits_allowed(len(query_word), len(word))
     return 100.0 - 5.0 * edits if edits <= allowed else min(fuzz.ratio(query_word, word), 70.0)
+
+
+def _edits_allowed(length: int, other: int) -> int:
+    """One typo in a word, two in a long one (ten letters or more): two edits to a word of eight
+    or nine letters make another plausible name ("sekriaka" is not "sikriana")."""
+    return 1 if max(length, other) < LONG_WORD else _MAX_TYPO_EDITS
 
 
 def _has_digit(word: str) -> bool:
