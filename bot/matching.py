@@ -451,12 +451,16 @@ class _Strings:
         """The strings whose fuzz.ratio to the query reaches `cutoff`, with that score."""
         counts = _shared_counts(query, self._has)
         share = cutoff / 200.0  # LCS must reach share * (len(a) + len(b))
-        possible = 0
+        lengths: dict[int, int] = {}  # a least shared count -> the strings of lengths needing it
         for length, bits in self._of_length.items():
             least = math.ceil(share * (len(query) + length) - 1e-9)
             if least <= len(query) and least <= length:
-                possible |= bits & _at_least(counts, least, self._all)
-        choices = [self._strings[i] for i in _set_bits(possible)]
+                lengths[least] = lengths.get(least, 0) | bits
+        possible = 0
+        for least, bits in lengths.items():
+            possible |= bits & _at_least(counts, least, self._all)
+        strings = self._strings
+        choices = [strings[i] for i in _set_bits(possible)]
         return [
             (string, score)
             for string, score, _ in process.extract(
@@ -577,18 +581,18 @@ class _NameIndex:
     def _word_fits(self, query_words: list[str]) -> set[int]:
         """Names all of whose words are like query words, or like every query word."""
         like = {word: self.similar(word) for word in dict.fromkeys(query_words)}
-        covered: dict[int, int] = {}  # a name -> how many of its words are like a query word
-        for word in set().union(*like.values()):
-            for position in self._uses[word]:
-                covered[position] = covered.get(position, 0) + 1
-        found = {
-            position for position, count in covered.items() if count == self._distinct[position]
-        }
+        uses = self._uses
+        # A name -> how many of its words are like a query word (counted in C).
+        covered = Counter(
+            itertools.chain.from_iterable(uses[w] for w in set().union(*like.values()))
+        )
+        distinct = self._distinct
+        found = {position for position, count in covered.items() if count == distinct[position]}
         every: set[int] | None = None
         for word, similar in like.items():
             if _ordinary(word, similar):
                 continue  # "news" may accompany any name; it need not be in one
-            using = {position for word in similar for position in self._uses[word]}
+            using = set().union(*(uses[w] for w in similar))
             every = using if every is None else every & using
             if not every:
                 break
