@@ -51,6 +51,7 @@ ORDINARY_WORDS = frozenset(
     more know
     """.split()
 )
+_ALWAYS_EXPLAINED = STOPWORDS | GENERIC_WORDS
 MAX_QUERY_CHARS = 200  # longer queries are cut before matching, so they cost no more
 EXACT = 100.0
 CONFIDENT = 80.0  # a winner needs this score ...
@@ -127,8 +128,10 @@ class NameMatcher:
             for key, key_names in names.items()
             for name in key_names
         ]
-        always = STOPWORDS | GENERIC_WORDS
-        self._context = {key: frozenset(words) | always for key, words in (context or {}).items()}
+        always = _ALWAYS_EXPLAINED
+        # Only each key's own words: the words every key shares are asked of _Fit.explained,
+        # so ten thousand keys do not each hold a copy of them.
+        self._context = {key: frozenset(words) - always for key, words in (context or {}).items()}
         self._always = always
         self._common = frozenset(common_words)
         self._order = {key: position for position, key in enumerate(names)}
@@ -240,7 +243,7 @@ class NameMatcher:
         return score
 
     def _context_of(self, key: str) -> frozenset[str]:
-        return self._context.get(key, self._always)
+        return self._context.get(key, frozenset())
 
     def _word_fit(self, fit: _Fit, name: _Name) -> float:
         """Score by words: the whole name present (maybe with extra known words), or part of it."""
@@ -289,6 +292,8 @@ class _Fit:
     liked: frozenset[str] = field(init=False)
     numbers: frozenset[str] = field(init=False)
     named: tuple[frozenset[str], ...] = field(init=False)  # sets[i] but for ordinary words
+    # Per query word: it may accompany any name (a stopword, a generic or ordinary word).
+    explained: tuple[bool, ...] = field(init=False)
     distinctive: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -296,6 +301,11 @@ class _Fit:
         object.__setattr__(self, "numbers", _numbers(" ".join(self.words)))
         pairs = [(w, s) for w, s in zip(self.words, self.sets, strict=True) if not _ordinary(w, s)]
         object.__setattr__(self, "named", tuple(similar for _, similar in pairs))
+        explained = tuple(
+            word in _ALWAYS_EXPLAINED or _ordinary(word, similar)
+            for word, similar in zip(self.words, self.sets, strict=True)
+        )
+        object.__setattr__(self, "explained", explained)
         words = [word for word, _ in pairs]
         distinctive = sum(map(len, words)) >= 3 or any(w.isdigit() for w in words)
         object.__setattr__(self, "distinctive", distinctive)
@@ -328,12 +338,12 @@ class _Fit:
         cloud", "amd's china strategy" and "ai talent in the us" are not what those names name.
         """
         return any(
-            word not in context and similar.isdisjoint(words) and not _ordinary(word, similar)
-            for word, similar in zip(self.words, self.sets, strict=True)
+            not explained and word not in context and similar.isdisjoint(words)
+            for word, similar, explained in zip(self.words, self.sets, self.explained, strict=True)
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Name:
     """One name of one key, with the forms every scorer compares, computed once."""
 
