@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from bot.gc_pause import gc_paused
 from bot.knowledge import Entry, Kind, KnowledgeBase, Statement
 from bot.matching import NameMatcher, normalise_name
 from bot.search import Document, SearchIndex
@@ -35,6 +36,11 @@ class KnowledgeIndex:
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> KnowledgeIndex:
         """Index a validated knowledge base."""
+        with gc_paused():
+            return cls._build(knowledge)
+
+    @classmethod
+    def _build(cls, knowledge: KnowledgeBase) -> KnowledgeIndex:
         documents = [
             Document(entry.id, " ".join(entry.names), entry.summary)
             for entry in knowledge.entries.values()
