@@ -294,6 +294,7 @@ class _Fit:
     named: tuple[frozenset[str], ...] = field(init=False)  # sets[i] but for ordinary words
     # Per query word: it may accompany any name (a stopword, a generic or ordinary word).
     explained: tuple[bool, ...] = field(init=False)
+    unknown: tuple[str, ...] = field(init=False)  # like no name word, and not explained
     distinctive: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -306,6 +307,12 @@ class _Fit:
             for word, similar in zip(self.words, self.sets, strict=True)
         )
         object.__setattr__(self, "explained", explained)
+        unknown = tuple(
+            word
+            for word, similar, known in zip(self.words, self.sets, explained, strict=True)
+            if not similar and not known
+        )
+        object.__setattr__(self, "unknown", unknown)
         words = [word for word, _ in pairs]
         distinctive = sum(map(len, words)) >= 3 or any(w.isdigit() for w in words)
         object.__setattr__(self, "distinctive", distinctive)
@@ -318,7 +325,9 @@ class _Fit:
 
     def all_there(self, words: frozenset[str]) -> bool:
         """Every query word is like a word of the name (ordinary words aside), and one is."""
-        return bool(self.named) and not any(similar.isdisjoint(words) for similar in self.named)
+        if self.unknown or not self.named:
+            return False
+        return not any(similar.isdisjoint(words) for similar in self.named)
 
     def extras(self, words: frozenset[str]) -> int:
         """How many query words are like no word of the name."""
@@ -337,6 +346,8 @@ class _Fit:
         "huawei technologies" is Huawei (its entry speaks of telecom technologies); "huawei
         cloud", "amd's china strategy" and "ai talent in the us" are not what those names name.
         """
+        if any(word not in context for word in self.unknown):
+            return True
         return any(
             not explained and word not in context and similar.isdisjoint(words)
             for word, similar, explained in zip(self.words, self.sets, self.explained, strict=True)
