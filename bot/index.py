@@ -5,6 +5,7 @@ Built once per load, off to the side, so a reload swaps in a complete index or n
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -85,4 +86,4 @@ class KnowledgeIndex:
 def _words_about(entry: Entry) -> set[str]:
     """The words an entry's own text uses: a query may add them to its name and still mean it."""
     texts = [*entry.names, entry.summary, entry.value or "", *(s.text for s in entry.sources)]
-    return set(normalise_name(" ".join(texts)).split())
+    return {sys.intern(word) for word in normalise_name(" ".join(texts)).split()}

@@ -12,6 +12,7 @@ import bisect
 import itertools
 import math
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -78,8 +79,12 @@ def normalise_name(text: str) -> str:
 
 
 def content_words(normalised: str) -> list[str]:
-    """The words of a normalised text that carry meaning (stopwords dropped, unless that is all)."""
-    words = normalised.split()
+    """The words of a normalised text that carry meaning (stopwords dropped, unless that is all).
+
+    Interned: the indexes keep every word of every name and document, and a word used in a
+    thousand of them is then one string, not a thousand copies.
+    """
+    words = [sys.intern(word) for word in normalised.split()]
     meaningful = [word for word in words if word not in STOPWORDS]
     return meaningful or words
 

@@ -14,6 +14,7 @@ from bot.matching import MAX_QUERY_CHARS, WordIndex, content_words, normalise_na
 MAX_QUERY_WORDS = 12
 PREFILTER = 50.0  # a word found must also be this like the query word as a string (fuzz.ratio)
 NAME_WEIGHT = 2.0
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,11 @@ class SearchIndex:
     """Word-level index: each query word is widened to the indexed words it is close to."""
 
     def __init__(self, documents: Iterable[Document]) -> None:
-        self._documents: list[tuple[object, Counter[str], set[str]]] = []
+        self._documents: list[tuple[object, Counter[str], frozenset[str]]] = []
         frequency: Counter[str] = Counter()
         for document in documents:
-            title_words = set(content_words(normalise_name(document.title)))
+            # Most documents are sentences without a title: they share one empty set.
+            title_words = frozenset(content_words(normalise_name(document.title))) or _NO_WORDS
             words = Counter(content_words(normalise_name(document.title + " " + document.body)))
             self._documents.append((document.key, words, title_words))
             frequency.update(words.keys())
