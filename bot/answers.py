@@ -191,7 +191,9 @@ def _suggest(
         suggestion = link(entry, command or "")
         if suggestion not in suggestions:
             suggestions.append(suggestion)
-    return tuple(suggestions[:MAX_SUGGESTIONS])
+            if len(suggestions) == MAX_SUGGESTIONS:
+                break  # a vague query ranks hundreds of keys; three are all a reply shows
+    return tuple(suggestions)
 
 
 def _did_you_mean(ask: Asking, suggestions: tuple[Suggestion, ...], what: str) -> Reply:

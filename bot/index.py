@@ -5,9 +5,11 @@ Built once per load, off to the side, so a reload swaps in a complete index or n
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 
+from bot.gc_pause import gc_paused
 from bot.knowledge import Entry, Kind, KnowledgeBase, Statement
 from bot.lexical import LexicalIndex
 from bot.matching import normalise_name
@@ -37,6 +39,11 @@ class KnowledgeIndex:
     @classmethod
     def build(cls, knowledge: KnowledgeBase) -> KnowledgeIndex:
         """Index a validated knowledge base."""
+        with gc_paused():
+            return cls._build(knowledge)
+
+    @classmethod
+    def _build(cls, knowledge: KnowledgeBase) -> KnowledgeIndex:
         documents = [
             Document(entry.id, " ".join(entry.names), entry.every_summary)
             for entry in knowledge.entries.values()
@@ -82,4 +89,4 @@ def _words_about(entry: Entry) -> set[str]:
     """The words an entry's own text uses: a query may add them to its name and still mean it."""
     texts = [*entry.names, entry.every_summary, entry.value or ""]
     texts += [excerpt.text for excerpt in entry.every_source]
-    return set(normalise_name(" ".join(texts)).split())
+    return {sys.intern(word) for word in normalise_name(" ".join(texts)).split()}

@@ -20,6 +20,7 @@ from bot.article import (
     normalise_excerpt,
     parse_article,
 )
+from bot.gc_pause import gc_paused
 from bot.knowledge import (
     Article,
     Coverage,
@@ -80,7 +81,11 @@ class KnowledgeLoadError(Exception):
 
 def load_knowledge(directory: Path) -> KnowledgeBase:
     """Read, validate and index a knowledge directory, or raise KnowledgeLoadError."""
-    directory = Path(directory)
+    with gc_paused():
+        return _load(Path(directory))
+
+
+def _load(directory: Path) -> KnowledgeBase:
     errors: list[KnowledgeError] = []
     files = _knowledge_files(directory, errors)
     builder = _Builder(directory, errors)

@@ -7,19 +7,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-from bot.matching import (
-    MAX_QUERY_CHARS,
-    TOKEN_SIMILAR,
-    content_words,
-    normalise_name,
-    word_similarity,
-)
+from bot.matching import MAX_QUERY_CHARS, WordIndex, content_words, normalise_name
 
 MAX_QUERY_WORDS = 12
-PREFILTER = 50.0  # rapidfuzz narrows the vocabulary quickly; word_similarity decides
+PREFILTER = 50.0  # a word found must also be this like the query word as a string (fuzz.ratio)
 NAME_WEIGHT = 2.0
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -43,10 +38,11 @@ class SearchIndex:
     """Word-level index: each query word is widened to the indexed words it is close to."""
 
     def __init__(self, documents: Iterable[Document]) -> None:
-        self._documents: list[tuple[object, Counter[str], set[str]]] = []
+        self._documents: list[tuple[object, Counter[str], frozenset[str]]] = []
         frequency: Counter[str] = Counter()
         for document in documents:
-            title_words = set(content_words(normalise_name(document.title)))
+            # Most documents are sentences without a title: they share one empty set.
+            title_words = frozenset(content_words(normalise_name(document.title))) or _NO_WORDS
             words = Counter(content_words(normalise_name(document.title + " " + document.body)))
             self._documents.append((document.key, words, title_words))
             frequency.update(words.keys())
@@ -56,6 +52,7 @@ class SearchIndex:
         lengths = [sum(counts.values()) for _, counts, _ in self._documents]
         self._average_length = max(sum(lengths) / max(len(lengths), 1), 1.0)
         self._vocabulary = list(self._idf)
+        self._words = WordIndex(self._vocabulary)
         # Which documents hold each word, in document order: a search visits only those.
         self._postings: dict[str, list[int]] = {}
         for position, (_, counts, _) in enumerate(self._documents):
@@ -105,14 +102,14 @@ class SearchIndex:
         )
 
     def _widen(self, word: str) -> dict[str, float]:
-        """Indexed words the query word may mean, each with how sure we are."""
-        options = {word: 1.0} if word in self._idf else {}
-        if len(word) < 4:
-            return options
-        for candidate, _, _ in process.extract(
-            word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=PREFILTER, limit=None
-        ):
-            similarity = word_similarity(word, candidate)
-            if similarity >= TOKEN_SIMILAR:
-                options.setdefault(candidate, similarity / 100.0)
-        return options
+        """Indexed words the query word may mean, each with how sure we are.
+
+        The words word_similarity accepts (found by the word index, never by a scan of the
+        whole vocabulary), but not a long word that merely starts with a short one: "semi" is
+        no way to ask for "semiconductors" (their fuzz.ratio is below PREFILTER).
+        """
+        return {
+            candidate: similarity / 100.0
+            for candidate, similarity in self._words.similar(word).items()
+            if candidate == word or fuzz.ratio(word, candidate) >= PREFILTER
+        }

@@ -195,7 +195,7 @@ async def bot_session(
 async def assert_clean_exit(emulator: Emulator, bot: BotProcess) -> None:
     """SIGTERM ends the bot with 0; it logged no error and sent only valid bodies."""
     assert await bot.stop() == 0, "\n".join(bot.log[-20:])
-    assert bot.logged_errors() == []
+    assert bot.logged_errors() == [], "\n".join(bot.log[-60:])
     assert emulator.schema_errors == []
 
 

@@ -23,7 +23,7 @@ def test_the_benchmark_writes_every_figure_at_its_smallest_size(tmp_path: Path) 
     figures = json.loads((tmp_path / "bench.json").read_text())
     [size] = figures["sizes"]
     assert size["entries"] == 100 and size["articles"] == 1
-    for key in ("load_s", "check_s", "reload_s", "peak_rss_mb"):
+    for key in ("load_s", "check_s", "reload_s", "serving_rss_mb", "peak_rss_mb"):
         assert size[key] > 0
     for name in ("briefbot", "rapidfuzz_wratio", "difflib"):
         matcher = size["matchers"][name]

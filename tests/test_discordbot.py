@@ -334,6 +334,7 @@ async def test_admin_reload_swaps_good_edits_and_refuses_broken_ones(
     await bot.wait_for_log(r"knowledge reload by .*reload failed with 1 error")
 
     kb = embeds_of(await ask(emulator, "!kb", author=emulator.owner, dm=True))[0]
+    assert "Page" not in kb.get("footer", {}).get("text", "")  # the status is one message
     lines = kb["description"].splitlines()
     [error] = [line for line in lines if line.startswith("- **Last reload error**")]
     [last] = [line for line in lines if line.startswith("- **Last reload**")]

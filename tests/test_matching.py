@@ -168,6 +168,37 @@ def test_unknown_words_cast_doubt_until_the_article_knows_them(
     assert [scored.key for scored in unsure.ranked] == ["huawei"]
 
 
+@pytest.mark.parametrize(
+    ("query", "winner"),
+    [
+        ("huawei's new phone plans", "huawei"),
+        ("the latest on rtx pro", "rtx-pro"),
+        ("news about jensen", "jensen-huang"),
+        ("tell me about the h20 ban", "h20"),
+        ("blackwell announcement", "blackwell"),
+    ],
+)
+def test_ordinary_words_around_a_name_are_answered(
+    bare_matcher: NameMatcher, query: str, winner: str
+) -> None:
+    assert bare_matcher.match(query).winner == winner
+
+
+@pytest.mark.parametrize("query", ["the new huawei", "huawei latest", "huawei's new phone"])
+def test_an_ordinary_word_that_is_in_a_name_counts_like_any_word(
+    bare_matcher: NameMatcher, query: str
+) -> None:
+    """Once "New Huawei Phone" and "Latest Build" are names, those words name something."""
+    assert bare_matcher.match(query).winner == "huawei"
+    names = {**NAMES, "new-phone": ["New Huawei Phone"], "latest-build": ["Latest Build"]}
+    assert NameMatcher(names).match(query).winner != "huawei"
+
+
+def test_ordinary_words_never_answer_alone(bare_matcher: NameMatcher) -> None:
+    assert bare_matcher.match("the latest news").ranked == ()
+    assert bare_matcher.match("new plans").winner is None
+
+
 @pytest.mark.parametrize("query", ["h100", "H200 chip", "blackwell 2"])
 def test_numbers_must_be_the_names_numbers(matcher: NameMatcher, query: str) -> None:
     assert matcher.match(query).winner is None

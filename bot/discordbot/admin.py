@@ -121,6 +121,7 @@ def reload_reply(outcome: ReloadOutcome, directory: Path) -> Reply:
         "Reload refused: the previous knowledge is still serving",
         tuple(lead),
         tuple(errors),
+        whole=True,  # every error in one message: an operator fixes them side by side
     )
 
 
@@ -156,7 +157,8 @@ def knowledge_reply(bot: Briefbot, recent: Sequence[AuditEntry] = ()) -> Reply:
     ]
     if recent:
         sections.append(Section("Recent actions", tuple(_action(entry) for entry in recent)))
-    return Reply(Status.ANSWERED, "Loaded knowledge", sections=tuple(sections))
+    # A status read at a glance: one message, however many sections it has.
+    return Reply(Status.ANSWERED, "Loaded knowledge", sections=tuple(sections), whole=True)
 
 
 def _action(entry: AuditEntry) -> Point:

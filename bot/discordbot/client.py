@@ -301,6 +301,9 @@ class Briefbot(commands.AutoShardedBot):
         elif isinstance(getattr(error, "original", None), discord.NotFound):
             # Most often an interaction that expired before we answered; nothing left to tell.
             log.warning("could not answer command %r: %s", ctx.invoked_with, error)
+        elif self.is_closed():
+            # Stopping (SIGTERM) while an answer was on its way: nothing is wrong, nobody to tell.
+            log.info("stopped before answering %r", ctx.invoked_with)
         else:
             original = getattr(error, "original", error)
             log.error(
