@@ -22,12 +22,12 @@ from rapidfuzz import fuzz, process, utils
 
 from bench.corpus import QUERIES_FILE, Query
 from bench.search import measure_search
-from bot.cli import check
-from bot.engine import Engine
-from bot.index import KnowledgeIndex
-from bot.loader import load_knowledge
-from bot.reply import Status
-from bot.store import KnowledgeStore
+from bot.console.cli import check
+from bot.engine.commands import Engine
+from bot.engine.index import KnowledgeIndex
+from bot.engine.reply import Status
+from bot.knowledge.loader import load_knowledge
+from bot.state.store import KnowledgeStore
 
 BASELINE_CUTOFF = 80.0  # the plain baseline answers when WRatio reaches this (rapidfuzz's usual)
 DIFFLIB_CUTOFF = 0.8  # and difflib when its ratio does

@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 import time
 
-from bot.index import KnowledgeIndex, SentenceKey
-from bot.lexical import LexicalIndex
-from bot.matching import STOPWORDS
-from bot.search import Document, SearchIndex
+from bot.engine.index import KnowledgeIndex, SentenceKey
+from bot.engine.lexical import LexicalIndex
+from bot.engine.matching import STOPWORDS
+from bot.engine.search import Document, SearchIndex
 
 LIMIT = 11  # what `!search` asks for: five entries and three sentences, twice over
 TYPO_SHARE = 0.2

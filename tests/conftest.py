@@ -9,11 +9,11 @@ import pytest
 import pytest_asyncio
 
 from bot.discordbot.client import EXTENSIONS, Briefbot
-from bot.engine import Engine
-from bot.index import KnowledgeIndex
-from bot.loader import load_knowledge
+from bot.engine.commands import Engine
+from bot.engine.index import KnowledgeIndex
+from bot.knowledge.loader import load_knowledge
 from bot.settings import Settings
-from bot.store import KnowledgeStore
+from bot.state.store import KnowledgeStore
 from tests.helpers import (
     KNOWLEDGE_FILE_NAME,
     SHIPPED_KNOWLEDGE,

@@ -1,7 +1,7 @@
 """Discord's message limits, asserted over a rendered reply (shared by several test files)."""
 
 from bot.discordbot.embeds import DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT, TITLE_LIMIT, render_pages
-from bot.reply import Reply
+from bot.engine.reply import Reply
 
 
 def assert_fits_discord(reply: Reply) -> None:

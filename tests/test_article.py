@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.article import ArticleFormatError, ArticleText, parse_article
+from bot.knowledge.article import ArticleFormatError, ArticleText, parse_article
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "jensen-huang-nvidia-china-ai-future.txt"

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.console.render_json import render_json
+from bot.console.render_text import render_text
 from bot.discordbot.embeds import render_pages
-from bot.engine import Engine
-from bot.index import KnowledgeIndex
-from bot.loader import load_knowledge
-from bot.render_json import render_json
-from bot.render_text import render_text
-from bot.reply import Reply, Status, plain
+from bot.engine.commands import Engine
+from bot.engine.index import KnowledgeIndex
+from bot.engine.reply import Reply, Status, plain
+from bot.knowledge.loader import load_knowledge
 from tests.helpers import FixedSource, copy_several_articles, edit_file
 
 SHIPPED = (

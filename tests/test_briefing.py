@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from bot.discordbot.client import Briefbot
-from bot.engine import COMMANDS
-from bot.knowledge import Kind
+from bot.engine.commands import COMMANDS
+from bot.knowledge.model import Kind
 from tests.helpers import REPO, FakeContext
 
 
@@ -74,7 +74,7 @@ def test_the_core_imports_nothing_of_discord() -> None:
         for path in (REPO / "bot").rglob("*.py")
         if "discordbot" not in path.parts and path.stem != "__main__"
     )
-    assert "bot.engine" in core and "bot.answers" in core
+    assert "bot.engine.commands" in core and "bot.engine.answers" in core
     probe = (
         f"import importlib, sys\nfor name in {core!r}:\n    importlib.import_module(name)\n"
         "print(sorted(m for m in sys.modules if m == 'discord' or m.startswith('discord.')))"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.check_report import run_check
-from bot.fingerprint import HASH_DIGITS, fingerprint
-from bot.loader import load_knowledge
-from bot.store import KnowledgeStore
+from bot.console.check_report import run_check
+from bot.knowledge.fingerprint import HASH_DIGITS, fingerprint
+from bot.knowledge.loader import load_knowledge
+from bot.state.store import KnowledgeStore
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE, copy_several_articles, edit_file
 
 

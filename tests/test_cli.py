@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import wrapped
-from bot.index import KnowledgeIndex
+from bot.console.cli import wrapped
+from bot.engine.index import KnowledgeIndex
 from tests.helpers import REPO, clean_env
 
 SCRIPT = Path(sys.executable).with_name("briefbot")

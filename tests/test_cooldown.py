@@ -1,6 +1,6 @@
 """Per-user cooldown: a burst is cut off with one notice, and idle users are forgotten."""
 
-from bot.cooldown import PRUNE_EVERY, UserCooldown
+from bot.state.cooldown import PRUNE_EVERY, UserCooldown
 
 
 class FakeClock:

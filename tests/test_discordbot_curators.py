@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.fingerprint import fingerprint
-from bot.loader import load_knowledge
-from bot.usage_log import FILE_NAME, UsageLog
+from bot.knowledge.fingerprint import fingerprint
+from bot.knowledge.loader import load_knowledge
+from bot.state.usage_log import FILE_NAME, UsageLog
 from tests.helpers import (
     KNOWLEDGE_FILE_NAME,
     assert_clean_exit,

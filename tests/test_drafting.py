@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.drafting import DraftError, draft, read_article, to_yaml
-from bot.knowledge import Entry, Kind, KnowledgeBase, Statement
-from bot.loader import load_knowledge
-from bot.matching import normalise_name
+from bot.engine.matching import normalise_name
+from bot.knowledge.drafting import DraftError, draft, read_article, to_yaml
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import Entry, Kind, KnowledgeBase, Statement
 from tests.helpers import REPO, SHIPPED_KNOWLEDGE, clean_env
 
 SEED = REPO / "seeds" / "jensen-huang-nvidia-china-ai-future.txt"

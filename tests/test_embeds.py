@@ -11,8 +11,8 @@ from bot.discordbot.embeds import (
     POINTS_PER_PAGE,
     render_pages,
 )
-from bot.engine import COMMANDS, Engine
-from bot.reply import Citation, Echo, Mark, Point, Reply, Section, Status, Suggestion, point
+from bot.engine.commands import COMMANDS, Engine
+from bot.engine.reply import Citation, Echo, Mark, Point, Reply, Section, Status, Suggestion, point
 from tests.discord_limits import assert_fits_discord
 
 ARTICLE = "Jensen Huang Shares His Vision For NVIDIA, Also Deepening His Commitment"
@@ -114,7 +114,7 @@ def test_every_engine_command_reply_fits(engine: Engine) -> None:
 
 def test_search_marks_are_bold_and_escaped() -> None:
     from bot.discordbot.embeds import render_inline
-    from bot.reply import Mark
+    from bot.engine.reply import Mark
 
     assert render_inline(("uses ", Mark("ray tracing"), ".")) == "uses **ray tracing**."
     assert render_inline((Mark("a*b"),)) == "**a\\*b**"  # the article's text stays text

@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.console.render_text import render_point, render_text
 from bot.discordbot.embeds import render_pages
-from bot.engine import COMMANDS, ChatLine, Engine
-from bot.index import KnowledgeIndex
-from bot.knowledge import Entry, Kind, Statement
-from bot.loader import load_knowledge
-from bot.render_text import render_point, render_text
-from bot.reply import Echo, Point, Reply, Section, Segment, Status, Suggestion, plain
+from bot.engine.commands import COMMANDS, ChatLine, Engine
+from bot.engine.index import KnowledgeIndex
+from bot.engine.reply import Echo, Point, Reply, Section, Segment, Status, Suggestion, plain
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import Entry, Kind, Statement
 from tests.helpers import edit_file
 
 GOLDEN = yaml.safe_load((Path(__file__).with_name("golden_queries.yaml")).read_text("utf-8"))

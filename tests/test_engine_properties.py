@@ -13,15 +13,15 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.console.render_text import render_text
 from bot.discordbot.embeds import (
     render_pages,
 )
-from bot.engine import COMMANDS, Engine
-from bot.matching import MAX_QUERY_CHARS, NameMatcher
-from bot.questions import CLOSEST
-from bot.render_text import render_text
-from bot.reply import Echo, Reply
-from bot.user_text import MAX_ECHO_CHARS, clean
+from bot.engine.commands import COMMANDS, Engine
+from bot.engine.matching import MAX_QUERY_CHARS, NameMatcher
+from bot.engine.questions import CLOSEST
+from bot.engine.reply import Echo, Reply
+from bot.engine.user_text import MAX_ECHO_CHARS, clean
 from tests.discord_limits import assert_fits_discord
 
 CASES = settings(

@@ -4,7 +4,7 @@ import gc
 
 import pytest
 
-from bot.gc_pause import gc_paused
+from bot.knowledge.gc_pause import gc_paused
 
 
 def test_the_collector_pauses_and_comes_back_after_an_error() -> None:

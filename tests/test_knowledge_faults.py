@@ -13,8 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.loader import MAX_ARTICLE_BYTES, MAX_FILE_BYTES, KnowledgeLoadError, load_knowledge
-from bot.store import KnowledgeStore
+from bot.knowledge.loader import (
+    MAX_ARTICLE_BYTES,
+    MAX_FILE_BYTES,
+    KnowledgeLoadError,
+    load_knowledge,
+)
+from bot.state.store import KnowledgeStore
 from tests.helpers import KNOWLEDGE_FILE_NAME
 
 BRIEFBOT = Path(sys.executable).with_name("briefbot")

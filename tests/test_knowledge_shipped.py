@@ -11,14 +11,14 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from bot.article import normalise_excerpt
-from bot.index import KnowledgeIndex
-from bot.knowledge import Article, Kind, KnowledgeBase
-from bot.loader import load_knowledge
+from bot.engine.index import KnowledgeIndex
+from bot.knowledge.article import normalise_excerpt
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import Article, Kind, KnowledgeBase
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_FILE = REPO / "knowledge" / "nvidia-huang-china-ai.yaml"
-SCHEMA_FILE = REPO / "bot" / "knowledge.schema.json"
+SCHEMA_FILE = REPO / "bot" / "knowledge" / "knowledge.schema.json"
 DEBRIS = (
     "NVDA--",
     "AMD--",

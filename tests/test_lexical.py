@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from bot.index import KnowledgeIndex, SentenceKey
-from bot.lexical import LexicalIndex, highlight
-from bot.reply import Mark
-from bot.search import Document
+from bot.engine.index import KnowledgeIndex, SentenceKey
+from bot.engine.lexical import LexicalIndex, highlight
+from bot.engine.reply import Mark
+from bot.engine.search import Document
 
 DOCUMENTS = [
     Document("huawei", "Huawei", "Huawei has formidable strength in smartphones and telecom."),

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot import loader
-from bot.knowledge import Kind, KnowledgeBase
-from bot.loader import (
+from bot.knowledge import loader
+from bot.knowledge.loader import (
     MAX_FILE_BYTES,
     KnowledgeError,
     KnowledgeLoadError,
     load_knowledge,
 )
+from bot.knowledge.model import Kind, KnowledgeBase
 from tests.helpers import KNOWLEDGE_FILE_NAME, SHIPPED_KNOWLEDGE, edit_file
 
 SECOND_FILE = """\

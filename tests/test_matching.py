@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from bot.index import KnowledgeIndex
-from bot.matching import (
+from bot.engine.index import KnowledgeIndex
+from bot.engine.matching import (
     MAX_QUERY_CHARS,
     SUGGEST,
     Match,

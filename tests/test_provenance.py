@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.index import KnowledgeIndex
-from bot.loader import load_knowledge
-from bot.provenance import coverage
+from bot.engine.index import KnowledgeIndex
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.provenance import coverage
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "jensen-huang-nvidia-china-ai-future.txt"
 HEADING = "New RTX Pro GPU Targets Digital Twins, Autonomous Driving, and Robotics"

@@ -1,11 +1,11 @@
-"""bot.query_forms: ways of writing a name that fold to one form, for names and queries alike."""
+"""query_forms: ways of writing a name that fold to one form, for names and queries alike."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.matching import NameMatcher, normalise_name
-from bot.query_forms import Singular, canonical_words, fold_script
+from bot.engine.matching import NameMatcher, normalise_name
+from bot.engine.query_forms import Singular, canonical_words, fold_script
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ def test_the_matcher_meets_the_folded_forms() -> None:
 
 
 def test_the_index_matcher_folds_plurals_of_name_words_only() -> None:
-    from bot.name_forms import FormsMatcher
+    from bot.engine.name_forms import FormsMatcher
 
     matcher = FormsMatcher({"rtx": ["RTX Pro"], "h20": ["H20"], "hopper": ["Hopper"]})
     assert matcher.match("RTX Pros").winner == "rtx"
@@ -112,7 +112,7 @@ def test_the_index_matcher_folds_plurals_of_name_words_only() -> None:
 
 
 def test_a_narrowing_word_goes_only_when_the_rest_names_one_key() -> None:
-    from bot.name_forms import FormsMatcher
+    from bot.engine.name_forms import FormsMatcher
 
     matcher = FormsMatcher(
         {"talent": ["AI talent in China"], "gov": ["U.S. government"], "rules": ["export rules"]}

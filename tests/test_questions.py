@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.engine import Engine
-from bot.index import KnowledgeIndex
-from bot.questions import CLOSEST, DOES_NOT_SAY, Shape, understand
-from bot.render_text import render_inline, render_text
-from bot.reply import Reply, Status, Suggestion, plain
+from bot.console.render_text import render_inline, render_text
+from bot.engine.commands import Engine
+from bot.engine.index import KnowledgeIndex
+from bot.engine.questions import CLOSEST, DOES_NOT_SAY, Shape, understand
+from bot.engine.reply import Reply, Status, Suggestion, plain
 
 GOLDEN = yaml.safe_load(Path(__file__).with_name("golden_questions.yaml").read_text("utf-8"))
 _CJK = re.compile(r"[\u4e00-\u9fff]")

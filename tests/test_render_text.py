@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import Engine
-from bot.render_text import render_text
-from bot.reply import NO_BREAK, Citation, Echo, Reply, Section, Status, Suggestion, point
+from bot.console.render_text import render_text
+from bot.engine.commands import Engine
+from bot.engine.reply import NO_BREAK, Citation, Echo, Reply, Section, Status, Suggestion, point
 
 SOURCE = "seeds/article.txt"
 
@@ -103,8 +103,8 @@ def test_excerpts_are_not_repeated_under_an_answer(engine: Engine) -> None:
 
 
 def test_search_marks_are_plain_in_the_console_and_json() -> None:
-    from bot.render_json import render_json
-    from bot.reply import Mark
+    from bot.console.render_json import render_json
+    from bot.engine.reply import Mark
 
     reply = Reply(Status.ANSWERED, "t", (point("uses ", Mark("ray tracing"), "."),))
     assert "uses ray tracing." in render_text(reply)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.schema_errors import _Compiler, _conforms, _validator, schema_problems
+from bot.knowledge.schema_errors import _Compiler, _conforms, _validator, schema_problems
 from tests.helpers import KNOWLEDGE_FILE_NAME, MORE_ARTICLES, SHIPPED_KNOWLEDGE
 
 

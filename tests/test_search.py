@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from bot.index import KnowledgeIndex, SentenceKey
-from bot.matching import MAX_QUERY_CHARS, content_words, normalise_name
-from bot.search import MAX_QUERY_WORDS, NAME_WEIGHT, Document, Hit, SearchIndex
+from bot.engine.index import KnowledgeIndex, SentenceKey
+from bot.engine.matching import MAX_QUERY_CHARS, content_words, normalise_name
+from bot.engine.search import MAX_QUERY_WORDS, NAME_WEIGHT, Document, Hit, SearchIndex
 
 DOCUMENTS = [
     Document(
@@ -247,6 +247,6 @@ def test_the_word_index_finds_what_scoring_every_document_found(
         for position, sentence in enumerate(article.text.sentences)
     ]
     statements = [Document(s.id, "", s.text) for s in knowledge.statements]
-    # The fuzzy word index (kept as the benchmark's baseline; the bot searches bot.lexical).
+    # The fuzzy word index (kept as the benchmark's baseline; the bot searches engine.lexical).
     for index in (SearchIndex(entries + sentences), SearchIndex(statements)):
         assert index.search(query, 10, every_word) == _scan(index, query, 10, every_word)

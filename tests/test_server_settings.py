@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.server_settings import (
+from bot.state.server_settings import (
     DATABASE_NAME,
     Cooldown,
     ServerSettings,

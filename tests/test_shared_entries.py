@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import Kind
-from bot.loader import KnowledgeError, KnowledgeLoadError, load_knowledge
-from bot.provenance import coverage
+from bot.knowledge.loader import KnowledgeError, KnowledgeLoadError, load_knowledge
+from bot.knowledge.model import Kind
+from bot.knowledge.provenance import coverage
 from tests.helpers import KNOWLEDGE_FILE_NAME, MORE_ARTICLES, copy_several_articles, edit_file
 
 SECOND = "huawei-ascend-h20.yaml"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.index import KnowledgeIndex
-from bot.knowledge import Kind
-from bot.loader import load_knowledge
-from bot.store import KnowledgeStore, ReloadOutcome
+from bot.engine.index import KnowledgeIndex
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import Kind
+from bot.state.store import KnowledgeStore, ReloadOutcome
 from tests.helpers import edit_file
 
 BLACKWELL_SUMMARY = (
@@ -226,7 +226,7 @@ def test_reload_contains_an_unexpected_loader_crash(
     def explode(directory: Path) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("bot.store.load_knowledge", explode)
+    monkeypatch.setattr("bot.state.store.load_knowledge", explode)
     outcome = store.reload("admin")
     assert not outcome.ok
     assert "disk on fire" in str(outcome.errors[0])

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import usage_log
-from bot.engine import Engine
-from bot.render_text import render_text
-from bot.reply import Status
+from bot.console.render_text import render_text
+from bot.engine.commands import Engine
+from bot.engine.reply import Status
 from bot.settings import Settings, SettingsError
-from bot.usage_log import FILE_NAME, UsageLog, UsageLogError, group_misses, note, open_for
-from bot.usage_report import misses_reply, most_read_section
+from bot.state import usage_log
+from bot.state.usage_log import FILE_NAME, UsageLog, UsageLogError, group_misses, note, open_for
+from bot.state.usage_report import misses_reply, most_read_section
 from tests.helpers import REPO, clean_env
 
 
@@ -102,7 +102,7 @@ def test_a_full_disk_logs_one_warning_and_answering_goes_on(
     monkeypatch.setattr(usage_log, "MAX_FILE_BYTES", 3 * 4096)  # SQLite refuses to grow past it
     monkeypatch.setattr(usage_log, "RETRY_SECONDS", 0.0)
     log = UsageLog(tmp_path / FILE_NAME)
-    with caplog.at_level(logging.WARNING, "bot.usage_log"):
+    with caplog.at_level(logging.WARNING, "bot.state.usage_log"):
         for number in range(300):
             log.record("search", f"words {number} " + "y" * 80, "not_found")
     warnings = [r for r in caplog.records if "unavailable" in r.getMessage()]
@@ -118,7 +118,7 @@ def test_a_locked_database_costs_an_answer_little(
     holder = sqlite3.connect(usage.path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        with caplog.at_level(logging.WARNING, "bot.usage_log"):
+        with caplog.at_level(logging.WARNING, "bot.state.usage_log"):
             started = time.monotonic()
             for _ in range(20):
                 usage.record("product", "second", "not_found")
@@ -134,7 +134,7 @@ def test_a_corrupt_database_is_survived(tmp_path: Path, caplog: pytest.LogCaptur
     path = tmp_path / FILE_NAME
     path.write_bytes(b"this is not a database" * 100)
     log = UsageLog(path)
-    with caplog.at_level(logging.WARNING, "bot.usage_log"):
+    with caplog.at_level(logging.WARNING, "bot.state.usage_log"):
         log.record("product", "grace", "not_found")
         log.record("product", "grace", "not_found")
     assert len(caplog.records) == 1
@@ -153,7 +153,7 @@ def test_reading_an_empty_log_creates_nothing(tmp_path: Path) -> None:
 
 def test_several_processes_share_one_log(tmp_path: Path) -> None:
     script = (
-        "import sys; from pathlib import Path; from bot.usage_log import UsageLog\n"
+        "import sys; from pathlib import Path; from bot.state.usage_log import UsageLog\n"
         "log = UsageLog.in_directory(Path(sys.argv[1]))\n"
         "for _ in range(100): log.record('product', 'grace', 'not_found')\n"
     )

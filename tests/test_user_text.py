@@ -2,9 +2,9 @@
 
 import pytest
 
-from bot.matching import MAX_QUERY_CHARS
-from bot.reply import Echo
-from bot.user_text import MAX_ECHO_CHARS, clean, echo
+from bot.engine.matching import MAX_QUERY_CHARS
+from bot.engine.reply import Echo
+from bot.engine.user_text import MAX_ECHO_CHARS, clean, echo
 
 
 @pytest.mark.parametrize(

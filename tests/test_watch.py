@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from bot.store import KnowledgeStore, ReloadOutcome
-from bot.watch import ACTOR, KnowledgeWatcher, start_watching
+from bot.state.store import KnowledgeStore, ReloadOutcome
+from bot.state.watch import ACTOR, KnowledgeWatcher, start_watching
 from tests.helpers import edit_file
 
 QUIET = 0.3
@@ -70,7 +70,7 @@ def test_a_broken_save_is_refused_and_logged_with_file_and_line(
 ) -> None:
     store, outcomes = watched
     before = _summary(store)
-    with caplog.at_level(logging.WARNING, "bot.store"):
+    with caplog.at_level(logging.WARNING, "bot.state.store"):
         edit_file(
             knowledge_file, "kind: product\n    name: RTX Pro", "kind: gadget\n    name: RTX Pro"
         )

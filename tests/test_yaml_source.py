@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import yaml_source
-from bot.yaml_source import MAX_DEPTH, YamlFileError, parse_yaml
+from bot.knowledge import yaml_source
+from bot.knowledge.yaml_source import MAX_DEPTH, YamlFileError, parse_yaml
 
 
 def refusal(text: str) -> YamlFileError:

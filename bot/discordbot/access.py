@@ -20,7 +20,7 @@ from discord.ext import commands
 from bot.discordbot.client import Briefbot, Refused
 from bot.discordbot.embeds import CommandStyle, render_pages
 from bot.discordbot.listening import is_manager
-from bot.reply import Reply, Status, notice
+from bot.engine.reply import Reply, Status, notice
 
 Context = commands.Context[Briefbot]
 T = TypeVar("T")

@@ -17,11 +17,11 @@ from discord.ext import commands
 
 from bot.discordbot.access import actor, audit, operator_only, send_private
 from bot.discordbot.client import Briefbot
-from bot.knowledge import Kind
-from bot.reply import Point, Reply, Section, Status, notice, point
-from bot.server_settings import AuditEntry
-from bot.store import ReloadOutcome
-from bot.usage_report import misses_reply, most_read_section
+from bot.engine.reply import Point, Reply, Section, Status, notice, point
+from bot.knowledge.model import Kind
+from bot.state.server_settings import AuditEntry
+from bot.state.store import ReloadOutcome
+from bot.state.usage_report import misses_reply, most_read_section
 
 Context = commands.Context[Briefbot]
 MAX_ERRORS_SHOWN = 15

@@ -17,8 +17,8 @@ from discord.ext import commands
 
 from bot.discordbot.client import Briefbot
 from bot.discordbot.components import every_page
-from bot.engine import COMMANDS, Command
-from bot.usage_log import note
+from bot.engine.commands import COMMANDS, Command
+from bot.state.usage_log import note
 
 MAX_CHOICES = 25  # Discord's limit on autocomplete choices
 MAX_CHOICE_CHARS = 100  # and on each choice's name and value

@@ -14,7 +14,6 @@ from discord import app_commands
 from discord.ext import commands
 from discord.ext.commands.view import StringView
 
-from bot.cooldown import UserCooldown
 from bot.discordbot.components import (
     DYNAMIC_ITEMS,
     Shown,
@@ -25,12 +24,13 @@ from bot.discordbot.components import (
 from bot.discordbot.embeds import CommandStyle
 from bot.discordbot.listening import answers_in, listened_prefixes
 from bot.discordbot.sent import SentAnswers
-from bot.engine import Engine
-from bot.reply import Reply, Status, notice
-from bot.server_settings import ServerSettingsStore
+from bot.engine.commands import Engine
+from bot.engine.reply import Reply, Status, notice
 from bot.settings import Settings
-from bot.store import KnowledgeStore, ReloadOutcome
-from bot.usage_log import open_for
+from bot.state.cooldown import UserCooldown
+from bot.state.server_settings import ServerSettingsStore
+from bot.state.store import KnowledgeStore, ReloadOutcome
+from bot.state.usage_log import open_for
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class Briefbot(commands.AutoShardedBot):
         self._background: set[asyncio.Task[Any]] = set()
         self.sent = SentAnswers()
         self.command_ids: dict[str, int] = {}  # slash command name -> id, once known
-        self.usage = open_for(settings)  # what readers asked for (bot.usage_log); None: off
+        self.usage = open_for(settings)  # what readers asked for (state.usage_log); None: off
 
     async def setup_hook(self) -> None:
         """Read the servers' settings, load the cogs and listen for SIGHUP; slash commands are

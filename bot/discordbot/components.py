@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.discordbot.embeds import TYPED, CommandStyle, render_pages
-from bot.reply import Reply, Status, Suggestion, notice, sources_reply
+from bot.engine.reply import Reply, Status, Suggestion, notice, sources_reply
 
 if TYPE_CHECKING:
     from bot.discordbot.client import Briefbot

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.reply import (
+from bot.engine.reply import (
     NO_BREAK,
     PARAGRAPH_MEANING,
     Echo,

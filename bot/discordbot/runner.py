@@ -12,11 +12,11 @@ import discord
 import yarl
 
 from bot.discordbot.client import Briefbot
-from bot.loader import KnowledgeLoadError
-from bot.server_settings import ServerSettingsStore
+from bot.knowledge.loader import KnowledgeLoadError
 from bot.settings import Settings
-from bot.store import KnowledgeStore
-from bot.watch import start_watching
+from bot.state.server_settings import ServerSettingsStore
+from bot.state.store import KnowledgeStore
+from bot.state.watch import start_watching
 
 EXIT_OK, EXIT_CONFIG = 0, 2
 

@@ -1,5 +1,5 @@
 """`!server` and `/server`: each server's managers configure the bot in their server, and only
-there. The settings themselves live in `bot/server_settings.py`; this cog translates.
+there. The settings themselves live in `bot/state/server_settings.py`; this cog translates.
 
 A server's settings are read from memory for every command (`listening.py` for the prefix and
 the channels), so a change takes effect at once; the database keeps them across restarts.
@@ -15,12 +15,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cooldown import UserCooldown
 from bot.discordbot.access import manager_only
 from bot.discordbot.client import Briefbot, OnCooldown, Refused
 from bot.discordbot.listening import SETTINGS_COMMAND, answers_in
-from bot.reply import Reply, Section, Status, notice, point
-from bot.server_settings import (
+from bot.engine.reply import Reply, Section, Status, notice, point
+from bot.state.cooldown import UserCooldown
+from bot.state.server_settings import (
     Cooldown,
     ServerSettings,
     SettingError,

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from rapidfuzz.utils import default_process
 
-from bot.query_forms import canonical_words, fold_script
+from bot.engine.query_forms import canonical_words, fold_script
 
 # Words of a question, not of a name: "who is the ceo of nvidia", "how many ai researchers".
 STOPWORDS = frozenset(
@@ -75,7 +75,7 @@ _NUMBER = re.compile(r"\d+")
 def normalise_name(text: str) -> str:
     """Case-fold, drop possessives and punctuation, and fold spaces: 'Alibaba’s' -> 'alibaba'.
 
-    Then the ways of writing that bot.query_forms folds: 華為 -> 华为, 'govt' -> 'government'."""
+    Then the ways of writing that query_forms folds: 華為 -> 华为, 'govt' -> 'government'."""
     text = fold_script(unicodedata.normalize("NFKC", text))
     text = _DOTTED_INITIALS.sub(lambda found: found.group().replace(".", ""), text)  # U.S. -> US
     text = _POSSESSIVE.sub("", text)

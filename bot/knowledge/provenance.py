@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.article import Sentence
-from bot.knowledge import Article, KnowledgeBase
+from bot.knowledge.article import Sentence
+from bot.knowledge.model import Article, KnowledgeBase
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The briefing engine: a chat line in, a structured reply out. Knows nothing of Discord.
 
 The engine parses chat lines and dispatches commands; the answers themselves live in
-`bot.answers`. It reads the serving knowledge once per command, so an answer never mixes two
+`bot.engine.answers`. It reads the serving knowledge once per command, so an answer never mixes two
 knowledge bases.
 """
 
@@ -12,13 +12,13 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from bot import answers, questions
-from bot.answers import Answer, Asking
-from bot.index import KnowledgeIndex
-from bot.knowledge import Article, Kind
-from bot.matching import MAX_QUERY_CHARS
-from bot.reply import Reply, Section, Segment, Status, Suggestion, listed, notice, point
-from bot.user_text import MAX_ECHO_CHARS, clean, echo
+from bot.engine import answers, questions
+from bot.engine.answers import Answer, Asking
+from bot.engine.index import KnowledgeIndex
+from bot.engine.matching import MAX_QUERY_CHARS
+from bot.engine.reply import Reply, Section, Segment, Status, Suggestion, listed, notice, point
+from bot.engine.user_text import MAX_ECHO_CHARS, clean, echo
+from bot.knowledge.model import Article, Kind
 
 COMMAND_SIMILAR = 75.0
 COMPLETE_SCORE = 50.0  # autocomplete may offer looser matches: the user picks, nothing is answered

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.matching import MAX_QUERY_CHARS, WordIndex, content_words, normalise_name
+from bot.engine.matching import MAX_QUERY_CHARS, WordIndex, content_words, normalise_name
 
 MAX_QUERY_WORDS = 12
 PREFILTER = 50.0  # a word found must also be this like the query word as a string (fuzz.ratio)

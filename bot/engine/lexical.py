@@ -1,12 +1,12 @@
 """Ranked free-text search by the words' meaning, not their spelling: SQLite FTS5 and BM25.
 
-Every document is indexed, normalised as names are (bot.matching.normalise_name), in an
+Every document is indexed, normalised as names are (matching.normalise_name), in an
 in-memory FTS5 table with the porter stemmer, so "tracing" meets "traced" but never
 "training". Titles (an entry's names) weigh more than bodies in `bm25()`. Only a query word
 that the index holds in no form is widened, as before, to the indexed words it looks like (a
 typo, a prefix): fuzzy matching is the fallback, never a rival to an exact word.
 
-It keeps the interface of bot.search.SearchIndex (`search`, `common_words`, `vocabulary`),
+It keeps the interface of search.SearchIndex (`search`, `common_words`, `vocabulary`),
 and each hit also says which of the document's words matched, for highlighting.
 """
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from bot.matching import (
+from bot.engine.matching import (
     MAX_QUERY_CHARS,
     STOPWORDS,
     TOKEN_SIMILAR,
@@ -28,8 +28,8 @@ from bot.matching import (
     normalise_name,
     word_similarity,
 )
-from bot.reply import Mark
-from bot.search import Document, Hit
+from bot.engine.reply import Mark
+from bot.engine.search import Document, Hit
 
 MAX_QUERY_WORDS = 12
 TITLE_WEIGHT = 3.0  # a word in an entry's name counts three times one in its text

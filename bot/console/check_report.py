@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.fingerprint import article_file, fingerprint
-from bot.knowledge import KnowledgeBase
-from bot.loader import KnowledgeError, KnowledgeLoadError, load_knowledge
-from bot.provenance import Coverage, coverage
+from bot.knowledge.fingerprint import article_file, fingerprint
+from bot.knowledge.loader import KnowledgeError, KnowledgeLoadError, load_knowledge
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.provenance import Coverage, coverage
 
 FORMATS = ("text", "json", "github")
 

@@ -14,14 +14,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.article import (
+from bot.engine.matching import normalise_name
+from bot.knowledge.article import (
     ArticleFormatError,
     ArticleText,
     normalise_excerpt,
     parse_article,
 )
-from bot.gc_pause import gc_paused
-from bot.knowledge import (
+from bot.knowledge.gc_pause import gc_paused
+from bot.knowledge.model import (
     Article,
     Coverage,
     Entry,
@@ -31,9 +32,8 @@ from bot.knowledge import (
     Point,
     Statement,
 )
-from bot.matching import normalise_name
-from bot.schema_errors import schema_problems
-from bot.yaml_source import Path_, YamlDocument, YamlFileError, parse_yaml
+from bot.knowledge.schema_errors import schema_problems
+from bot.knowledge.yaml_source import Path_, YamlDocument, YamlFileError, parse_yaml
 
 MAX_FILE_BYTES = 1_000_000  # a real knowledge file is tens of kilobytes
 MAX_ARTICLE_BYTES = 1_000_000

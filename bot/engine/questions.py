@@ -17,13 +17,13 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from bot import answers
-from bot.answers import Asking, link
-from bot.index import KnowledgeIndex, SentenceKey
-from bot.knowledge import Entry, Excerpt, Kind, Statement
-from bot.matching import STOPWORDS, TOKEN_SIMILAR, normalise_name, word_similarity
-from bot.reply import Point, Reply, Section, Segment, Status, Suggestion, listed, point
-from bot.user_text import clean, echo
+from bot.engine import answers
+from bot.engine.answers import Asking, link
+from bot.engine.index import KnowledgeIndex, SentenceKey
+from bot.engine.matching import STOPWORDS, TOKEN_SIMILAR, normalise_name, word_similarity
+from bot.engine.reply import Point, Reply, Section, Segment, Status, Suggestion, listed, point
+from bot.engine.user_text import clean, echo
+from bot.knowledge.model import Entry, Excerpt, Kind, Statement
 
 COVERED = 0.75  # statements and passages must hold this share of the question's meaningful words
 EVERY_WORD = 1.0  # ... and a passage every one, names allowed in its paragraph

@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.fingerprint import article_file, fingerprint
-from bot.loader import KNOWLEDGE_SUFFIXES
+from bot.knowledge.fingerprint import article_file, fingerprint
+from bot.knowledge.loader import KNOWLEDGE_SUFFIXES
 from bot.settings import Settings
-from bot.store import KnowledgeStore, ReloadOutcome
+from bot.state.store import KnowledgeStore, ReloadOutcome
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
-from bot.article import ArticleText, Location
+from bot.knowledge.article import ArticleText, Location
 
 
 class Kind(StrEnum):

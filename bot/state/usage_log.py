@@ -25,7 +25,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
-from bot.reply import Reply, Status
+from bot.engine.reply import Reply, Status
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

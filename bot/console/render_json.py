@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.render_text import render_inline, render_text
-from bot.reply import Citation, Point, Reply, Suggestion
+from bot.console.render_text import render_inline, render_text
+from bot.engine.reply import Citation, Point, Reply, Suggestion
 
 
 def render_json(reply: Reply, command: str, prefix: str = "!") -> dict[str, Any]:

@@ -16,21 +16,10 @@ from itertools import groupby
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
-from bot.article import Location
-from bot.index import KnowledgeIndex, SentenceKey
-from bot.knowledge import (
-    Article,
-    Coverage,
-    Entry,
-    Excerpt,
-    Kind,
-    KnowledgeBase,
-    Statement,
-    kind_named,
-)
-from bot.lexical import highlight
-from bot.matching import STOPWORDS, Match, content_words, normalise_name
-from bot.reply import (
+from bot.engine.index import KnowledgeIndex, SentenceKey
+from bot.engine.lexical import highlight
+from bot.engine.matching import STOPWORDS, Match, content_words, normalise_name
+from bot.engine.reply import (
     Citation,
     Reply,
     Section,
@@ -41,7 +30,18 @@ from bot.reply import (
     notice,
     point,
 )
-from bot.user_text import MAX_ECHO_CHARS, clean, echo
+from bot.engine.user_text import MAX_ECHO_CHARS, clean, echo
+from bot.knowledge.article import Location
+from bot.knowledge.model import (
+    Article,
+    Coverage,
+    Entry,
+    Excerpt,
+    Kind,
+    KnowledgeBase,
+    Statement,
+    kind_named,
+)
 
 MAX_SUGGESTIONS = 3
 MAX_ENTRY_HITS = 5

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.matching import MAX_QUERY_CHARS
-from bot.reply import Echo, Segment
+from bot.engine.matching import MAX_QUERY_CHARS
+from bot.engine.reply import Echo, Segment
 
 MAX_ECHO_CHARS = 60
 MAX_COMBINING_RUN = 2

@@ -14,16 +14,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from bot.check_report import FORMATS, run_check
-from bot.engine import Engine
-from bot.loader import KnowledgeLoadError
-from bot.render_json import render_json
-from bot.render_text import render_text
+from bot.console.check_report import FORMATS, run_check
+from bot.console.render_json import render_json
+from bot.console.render_text import render_text
+from bot.engine.commands import Engine
+from bot.knowledge.loader import KnowledgeLoadError
 from bot.settings import Settings, SettingsError
-from bot.store import KnowledgeStore
-from bot.usage_log import UsageLog, note, open_for
-from bot.usage_report import misses_reply
-from bot.watch import start_watching
+from bot.state.store import KnowledgeStore
+from bot.state.usage_log import UsageLog, note, open_for
+from bot.state.usage_report import misses_reply
+from bot.state.watch import start_watching
 
 EXIT_OK, EXIT_NOT_OK, EXIT_USAGE = 0, 1, 2
 
@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "check":
         return check(settings.knowledge_dir, sys.stdout, args.format)
     if command == "draft":
-        from bot.draft_command import draft_command
+        from bot.console.draft_command import draft_command
 
         return draft_command(args, settings, sys.stdout, sys.stderr)
     if command == "misses":

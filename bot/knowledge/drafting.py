@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.article import (
+from bot.engine.matching import normalise_name
+from bot.knowledge.article import (
     _TICKER_SHAPE,
     ArticleFormatError,
     ArticleText,
@@ -27,8 +28,7 @@ from bot.article import (
     collapse_whitespace,
     parse_article,
 )
-from bot.knowledge import Entry, Kind, KnowledgeBase
-from bot.matching import normalise_name
+from bot.knowledge.model import Entry, Kind, KnowledgeBase
 
 MAX_ARTICLE_BYTES = 1_000_000
 MAX_SOURCES = 3

@@ -9,12 +9,12 @@ import sys
 from dataclasses import dataclass
 from functools import cached_property
 
-from bot.gc_pause import gc_paused
-from bot.knowledge import Entry, Kind, KnowledgeBase, Statement
-from bot.lexical import LexicalIndex
-from bot.matching import normalise_name
-from bot.name_forms import FormsMatcher
-from bot.search import Document
+from bot.engine.lexical import LexicalIndex
+from bot.engine.matching import normalise_name
+from bot.engine.name_forms import FormsMatcher
+from bot.engine.search import Document
+from bot.knowledge.gc_pause import gc_paused
+from bot.knowledge.model import Entry, Kind, KnowledgeBase, Statement
 
 COMMON_SHARE = 0.2  # a word in a fifth of all entries and sentences ("china") names nothing alone
 

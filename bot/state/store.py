@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.fingerprint import fingerprint
-from bot.index import KnowledgeIndex
-from bot.loader import KnowledgeError, KnowledgeLoadError, load_knowledge
+from bot.engine.index import KnowledgeIndex
+from bot.knowledge.fingerprint import fingerprint
+from bot.knowledge.loader import KnowledgeError, KnowledgeLoadError, load_knowledge
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class KnowledgeStore:
     current: KnowledgeIndex
     last_reload: ReloadOutcome | None = None
     last_failure: ReloadOutcome | None = None
-    version: str = ""  # the content hash of what is serving (bot.fingerprint)
+    version: str = ""  # the content hash of what is serving (knowledge.fingerprint)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.reply import NO_BREAK, Echo, Mark, Point, Reply, Section, Suggestion, Text, marks
+from bot.engine.reply import NO_BREAK, Echo, Mark, Point, Reply, Section, Suggestion, Text, marks
 
 NAMES_SEPARATOR = ", "
 

@@ -11,8 +11,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from bot.knowledge import KnowledgeBase
-from bot.loader import KNOWLEDGE_SUFFIXES
+from bot.knowledge.loader import KNOWLEDGE_SUFFIXES
+from bot.knowledge.model import KnowledgeBase
 
 HASH_DIGITS = 12
 

@@ -1,6 +1,6 @@
 """Checking a knowledge file against its JSON Schema, in sentences an admin can act on.
 
-The schema (bot/knowledge.schema.json) is the one editors validate against while an admin
+The schema (bot/knowledge/knowledge.schema.json) is the one editors validate against while an admin
 types; this module turns each of its complaints into the field concerned and what to fix.
 
 Most files are valid, and jsonschema spent most of a load's time saying so (it walks every
@@ -23,7 +23,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from bot.yaml_source import Path_
+from bot.knowledge.yaml_source import Path_
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "knowledge.schema.json"
 

@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 from typing import TextIO
 
-from bot.drafting import Draft, DraftError, draft, read_article, to_yaml
-from bot.knowledge import KnowledgeBase
-from bot.loader import KnowledgeLoadError, load_knowledge
+from bot.knowledge.drafting import Draft, DraftError, draft, read_article, to_yaml
+from bot.knowledge.loader import KnowledgeLoadError, load_knowledge
+from bot.knowledge.model import KnowledgeBase
 from bot.settings import Settings
 
 EXIT_OK, EXIT_USAGE = 0, 2

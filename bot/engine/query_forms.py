@@ -8,7 +8,7 @@ abbreviations are their words ("govt", "mkt", "USA"), and numbers written as wor
 differ only in these ways meet exactly.
 
 A word that only narrows a subject (`NARROWING`: "pool", "regime") may be dropped from a
-topic's name when the rest names one topic (bot.name_forms). Plurals need to know the names:
+topic's name when the rest names one topic (name_forms). Plurals need to know the names:
 `Singular` strips a plural ending only where the word is not a name word itself and its
 singular is one ("RTX Pros" is "RTX Pro", "Hoppers" is "Hopper"), so it never merges two names
 that exist ("H20s" is "H20", "H200s" stays "H200s").

@@ -6,9 +6,9 @@ readers typed is always an `Echo`, shown inert by every front end.
 
 from __future__ import annotations
 
-from bot.index import KnowledgeIndex
-from bot.reply import Echo, Point, Reply, Section, Segment, Status, notice, point
-from bot.usage_log import MAX_AGE_DAYS, Miss, UsageLog, UsageLogError
+from bot.engine.index import KnowledgeIndex
+from bot.engine.reply import Echo, Point, Reply, Section, Segment, Status, notice, point
+from bot.state.usage_log import MAX_AGE_DAYS, Miss, UsageLog, UsageLogError
 
 OUTCOME_WORDS = {"not_found": "not found", "ambiguous": "offered “Did you mean”"}
 

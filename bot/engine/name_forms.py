@@ -1,6 +1,6 @@
 """A name matcher that also meets plurals of names: "RTX Pros", "Hoppers", "H20s".
 
-Whether a plural ending can go depends on the names (bot.query_forms.Singular), so it is applied
+Whether a plural ending can go depends on the names (query_forms.Singular), so it is applied
 here, where the names are known, to every query before NameMatcher sees it; names themselves
 are never changed, so two names that exist ("Hopper", "Hoppers") are never merged.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from bot.matching import MAX_QUERY_CHARS, Match, NameMatcher, Scored, normalise_name
-from bot.query_forms import NARROWING, Singular
+from bot.engine.matching import MAX_QUERY_CHARS, Match, NameMatcher, Scored, normalise_name
+from bot.engine.query_forms import NARROWING, Singular
 
 
 class FormsMatcher(NameMatcher):

@@ -1,0 +1,1 @@
+"""The command line and the console: `briefbot` and its plain-text and JSON replies."""

@@ -1,0 +1,1 @@
+"""The briefing engine: a chat line or question in, a structured reply out."""

@@ -1,0 +1,1 @@
+"""Reading, validating and drafting knowledge: articles, YAML, the schema, the data."""
