@@ -27,6 +27,7 @@ KNOWLEDGE_FILE_NAME = "nvidia-huang-china-ai.yaml"
 # Two small synthetic articles and a shared identities file, loaded beside the shipped article.
 MORE_ARTICLES = REPO / "tests" / "articles"
 BRIEFBOT = Path(sys.executable).with_name("briefbot")
+EPHEMERAL = 1 << 6  # the message flag of a reply only its user sees
 START_TIMEOUT = 20.0
 REPLY_TIMEOUT = 10.0
 # discord.py logs at ERROR or CRITICAL for anything that went wrong; we never expect one.

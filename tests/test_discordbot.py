@@ -22,6 +22,7 @@ from tests.discord_emulator import Emulator
 from tests.discord_emulator.log import RecordedRequest
 from tests.helpers import (
     BRIEFBOT,
+    EPHEMERAL,
     KNOWLEDGE_FILE_NAME,
     BotProcess,
     assert_clean_exit,
@@ -37,7 +38,6 @@ from tests.helpers import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
-EPHEMERAL = 1 << 6
 SILENCE = 1.0  # how long "no reply" is watched for, after a later command was answered
 NOT_OPERATOR = "Only the bot's operators can do that."
 IN_YOUR_DMS = "Sent: the details are in your direct messages."

@@ -18,6 +18,7 @@ import pytest_asyncio
 from tests.discord_emulator import Emulator
 from tests.discord_emulator.log import RecordedRequest
 from tests.helpers import (
+    EPHEMERAL,
     KNOWLEDGE_FILE_NAME,
     BotProcess,
     assert_clean_exit,
@@ -30,7 +31,6 @@ from tests.helpers import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
-EPHEMERAL = 1 << 6
 UPDATE_MESSAGE = 7
 CHANNEL_MESSAGE = 4
 STATEMENT = re.compile(r"^- .*\u00a0¶\d+$", flags=re.MULTILINE)

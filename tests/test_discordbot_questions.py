@@ -17,6 +17,7 @@ import pytest_asyncio
 from tests.discord_emulator import Emulator
 from tests.discord_emulator.log import RecordedRequest
 from tests.helpers import (
+    EPHEMERAL,
     BotProcess,
     assert_clean_exit,
     bot_environment,
@@ -30,7 +31,6 @@ from tests.helpers import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
-EPHEMERAL = 1 << 6
 SILENCE = 1.0  # how long "no reply" is watched for, after a later message was answered
 
 

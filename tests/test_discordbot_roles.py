@@ -20,6 +20,7 @@ import pytest_asyncio
 from tests.discord_emulator import CommandNotAvailableError, Emulator, FakeChannel, FakeUser
 from tests.discord_emulator.log import RecordedRequest
 from tests.helpers import (
+    EPHEMERAL,
     KNOWLEDGE_FILE_NAME,
     BotProcess,
     assert_clean_exit,
@@ -34,7 +35,6 @@ from tests.helpers import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
-EPHEMERAL = 1 << 6
 SILENCE = 1.0
 NOT_OPERATOR = "Only the bot's operators can do that."
 NOT_MANAGER = "Only this server's managers (Manage Server) can change its settings."
