@@ -25,6 +25,7 @@ from tests.helpers import (
     bot_environment,
     copy_knowledge,
     edit_file,
+    edits_of,
     embeds_of,
     replies_to,
 )
@@ -235,9 +236,7 @@ async def test_an_edited_command_edits_its_answer_and_a_deleted_one_deletes_it(
     answer = str(first.response["id"])
     since = len(emulator.requests)
     await emulator.edit_message(command, "!product blackwell")
-    edit = await emulator.wait_for_request(
-        lambda r: r.method == "PATCH" and r.path.endswith(f"/messages/{answer}")
-    )
+    edit = await emulator.wait_for_request(edits_of(answer))
     assert embeds_of(edit)[0]["title"] == "Blackwell"
     assert not any(replies_to(command)(r) for r in emulator.requests[since:])  # no second one
     await emulator.delete_message(command)

@@ -8,14 +8,13 @@ lines without failing.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
 from bot.knowledge.fingerprint import article_file, fingerprint
-from bot.knowledge.loader import KnowledgeError, KnowledgeLoadError, load_knowledge
+from bot.knowledge.loader import KnowledgeError, KnowledgeLoadError, load_knowledge, shown_path
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.provenance import Coverage, coverage
 
@@ -61,7 +60,7 @@ def _error(error: KnowledgeError) -> Problem:
 def _notices(knowledge: KnowledgeBase, reports: Iterable[Coverage]) -> Iterable[Problem]:
     for report in reports:
         path = article_file(knowledge, report.article.source)
-        shown = _shown(path) if path is not None else report.article.source
+        shown = shown_path(path) if path is not None else report.article.source
         for sentence in report.uncited:
             message = f"no entry, statement or point cites this sentence: {sentence.text}"
             yield Problem(shown, sentence.line, "", message, "notice")
@@ -147,11 +146,3 @@ def _property(text: str) -> str:
 
 def _moment(knowledge: KnowledgeBase) -> str:
     return knowledge.loaded_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def _shown(path: Path) -> str:
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if relative.startswith("..") else relative

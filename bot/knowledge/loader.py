@@ -232,7 +232,7 @@ class _Builder:
         self.errors.append(KnowledgeError(file, line, field, message))
 
     def add_file(self, path: Path) -> None:
-        shown = _shown(path)
+        shown = shown_path(path)
         try:
             doc = parse_yaml(read_text_capped(path, MAX_FILE_BYTES))
         except YamlFileError as error:
@@ -348,7 +348,7 @@ class _Builder:
                 shown,
                 doc,
                 ("article", "source"),
-                f"the article file {_shown(source_path)} {error.message}",
+                f"the article file {shown_path(source_path)} {error.message}",
             )
             return None
         self.article_bytes += len(body)
@@ -732,15 +732,15 @@ def without_host_paths(text: str, directory: Path) -> str:
     absolute path cut to its last part, so a chat reply never shows where the bot runs."""
     root = Path(directory).resolve()
     # Each way the loader may have written the directory or its parent, longest first.
-    forms = {str(directory): "", str(root): "", _shown(root): ""}
-    forms.update({str(root.parent): "../", _shown(root.parent): "../"})
+    forms = {str(directory): "", str(root): "", shown_path(root): ""}
+    forms.update({str(root.parent): "../", shown_path(root.parent): "../"})
     for form in sorted(forms, key=len, reverse=True):
         if form not in (".", "/", ""):
             text = text.replace(form.rstrip("/") + "/", forms[form])
     return _ABSOLUTE_PATH.sub(lambda found: found.group(0).rstrip("/").rsplit("/", 1)[-1], text)
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """A path as an admin recognises it: relative to the working directory when inside it."""
     try:
         relative = os.path.relpath(path)
