@@ -18,7 +18,7 @@ import discord
 from discord.ext import commands
 
 from bot.discordbot.client import Briefbot, Refused
-from bot.discordbot.embeds import CommandStyle, render_pages
+from bot.discordbot.embeds import render_pages
 from bot.discordbot.listening import is_manager
 from bot.engine.reply import Reply, Status, notice
 
@@ -89,7 +89,7 @@ async def send_private(ctx: Context, reply: Reply) -> None:
         await bot.send_reply(ctx, reply, private=True)
         return
     try:
-        for page in render_pages(reply, CommandStyle(bot.settings.prefix)):
+        for page in render_pages(reply, bot.command_style(ctx)):  # this server's prefix
             await ctx.author.send(embed=page.embed)
     except discord.Forbidden:
         acknowledgement = notice(Status.USAGE, DMS_CLOSED)
